@@ -1,0 +1,55 @@
+# Blockwise: `make bench` (the main job) and `make test`, each self-contained
+# on a fresh Debian machine with Swift installed.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+TEST_FLAGS ?=
+
+.PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures clean
+
+# OpenBLAS + LAPACKE from Debian, installed only when pkg-config cannot find them.
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke; then :; else \
+	  echo "installing libopenblas-dev liblapacke-dev" >&2; \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    pkg-config libopenblas-dev liblapacke-dev; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Both kernel paths: AVX2+FMA (when the CPU has it) and the portable one.
+test: deps
+	$(SWIFT) build --build-tests $(TEST_FLAGS)
+	$(SWIFT) test --skip-build $(TEST_FLAGS)
+	BLOCKWISE_ISA=generic $(SWIFT) test --skip-build $(TEST_FLAGS)
+
+test-generic: deps
+	BLOCKWISE_ISA=generic $(SWIFT) test
+
+# ThreadSanitizer over the whole suite, in its own build folder.
+test-tsan: deps
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+bench: deps
+	cd Benchmarks && $(SWIFT) run -c release blockwise-bench $(BENCH_ARGS)
+
+# Blockwise against scipy / numpy / numexpr / multiprocessing, one merged table.
+bench-compare: deps
+	python3 -c "import numpy, scipy, numexpr, matplotlib" 2>/dev/null || \
+	  python3 -m pip install --quiet numpy scipy numexpr matplotlib
+	mkdir -p bench-results
+	cd Benchmarks && $(SWIFT) run -c release blockwise-bench --json ../bench-results/blockwise.json $(BENCH_ARGS)
+	python3 Benchmarks/python/compare.py --blockwise bench-results/blockwise.json \
+	  --out bench-results $(COMPARE_ARGS)
+
+# package-benchmark micro-benchmarks (per kernel), checked against the saved baseline.
+bench-micro: deps
+	cd Benchmarks && $(SWIFT) package benchmark --target BlockwiseMicro
+
+fixtures:
+	python3 Tests/BlockwiseTests/Fixtures/make_fixtures.py
+
+clean:
+	rm -rf .build .build-tsan Benchmarks/.build

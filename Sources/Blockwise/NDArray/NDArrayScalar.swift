@@ -1,0 +1,125 @@
+import CBLAS
+import CBlockwiseKernels
+
+/// The element types of `NDArray`: `Float` and `Double`.
+///
+/// Each conformance routes the array's bulk operations to concrete C and
+/// BLAS entry points, so generic code pays one witness call per operation,
+/// never per element, whatever module it is called from. The underscored
+/// requirements are implementation details; do not conform other types.
+public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConvertible {
+  // Elementwise
+  static func _bwExp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+  static func _bwBinary(
+    _ op: Int32, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
+    _ y: UnsafeMutablePointer<Self>, _ n: Int)
+  static func _bwBinaryScalar(
+    _ op: Int32, _ a: UnsafePointer<Self>, _ s: Self, _ scalarOnLeft: Bool,
+    _ y: UnsafeMutablePointer<Self>, _ n: Int)
+  // Leaf reductions, accumulated in Double
+  static func _bwSum(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+  static func _bwSumExp(_ x: UnsafePointer<Self>, _ n: Int, _ shift: Double) -> Double
+  static func _bwMax(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+  static func _bwMin(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+  // BLAS / LAPACK (row-major)
+  static func _bwDot(_ n: Int, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>) -> Self
+  static func _bwGemm(
+    _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ lda: Int,
+    _ b: UnsafePointer<Self>, _ ldb: Int, _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+  static func _bwGemv(
+    _ m: Int, _ n: Int, _ a: UnsafePointer<Self>, _ lda: Int, _ x: UnsafePointer<Self>,
+    _ y: UnsafeMutablePointer<Self>)
+  static func _bwGesv(
+    _ n: Int, _ nrhs: Int, _ a: UnsafeMutablePointer<Self>, _ lda: Int,
+    _ ipiv: UnsafeMutablePointer<Int32>, _ b: UnsafeMutablePointer<Self>, _ ldb: Int) -> Int32
+}
+
+extension Double: NDArrayScalar {
+  public static func _bwExp(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+    bw_exp_f64(x, y, n)
+  }
+  public static func _bwBinary(
+    _ op: Int32, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+    _ y: UnsafeMutablePointer<Double>, _ n: Int
+  ) { bw_binary_f64(op, a, b, y, n) }
+  public static func _bwBinaryScalar(
+    _ op: Int32, _ a: UnsafePointer<Double>, _ s: Double, _ scalarOnLeft: Bool,
+    _ y: UnsafeMutablePointer<Double>, _ n: Int
+  ) { bw_binary_scalar_f64(op, a, s, scalarOnLeft ? 1 : 0, y, n) }
+  public static func _bwSum(_ x: UnsafePointer<Double>, _ n: Int) -> Double { bw_sum_f64(x, n) }
+  public static func _bwSumExp(_ x: UnsafePointer<Double>, _ n: Int, _ shift: Double) -> Double {
+    bw_sum_exp_f64(x, n, shift)
+  }
+  public static func _bwMax(_ x: UnsafePointer<Double>, _ n: Int) -> Double { bw_max_f64(x, n) }
+  public static func _bwMin(_ x: UnsafePointer<Double>, _ n: Int) -> Double { bw_min_f64(x, n) }
+  public static func _bwDot(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>) -> Double {
+    cblas_ddot(blasInt(n), x, 1, y, 1)
+  }
+  public static func _bwGemm(
+    _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ lda: Int,
+    _ b: UnsafePointer<Double>, _ ldb: Int, _ c: UnsafeMutablePointer<Double>, _ ldc: Int
+  ) {
+    cblas_dgemm(
+      CblasRowMajor, CblasNoTrans, CblasNoTrans, blasInt(m), blasInt(n), blasInt(k),
+      1, a, blasInt(lda), b, blasInt(ldb), 0, c, blasInt(ldc))
+  }
+  public static func _bwGemv(
+    _ m: Int, _ n: Int, _ a: UnsafePointer<Double>, _ lda: Int, _ x: UnsafePointer<Double>,
+    _ y: UnsafeMutablePointer<Double>
+  ) {
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, blasInt(m), blasInt(n), 1, a, blasInt(lda), x, 1, 0, y, 1)
+  }
+  public static func _bwGesv(
+    _ n: Int, _ nrhs: Int, _ a: UnsafeMutablePointer<Double>, _ lda: Int,
+    _ ipiv: UnsafeMutablePointer<Int32>, _ b: UnsafeMutablePointer<Double>, _ ldb: Int
+  ) -> Int32 {
+    LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), Int32(nrhs), a, Int32(lda), ipiv, b, Int32(ldb))
+  }
+}
+
+extension Float: NDArrayScalar {
+  public static func _bwExp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    bw_exp_f32(x, y, n)
+  }
+  public static func _bwBinary(
+    _ op: Int32, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+    _ y: UnsafeMutablePointer<Float>, _ n: Int
+  ) { bw_binary_f32(op, a, b, y, n) }
+  public static func _bwBinaryScalar(
+    _ op: Int32, _ a: UnsafePointer<Float>, _ s: Float, _ scalarOnLeft: Bool,
+    _ y: UnsafeMutablePointer<Float>, _ n: Int
+  ) { bw_binary_scalar_f32(op, a, s, scalarOnLeft ? 1 : 0, y, n) }
+  public static func _bwSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double { bw_sum_f32(x, n) }
+  public static func _bwSumExp(_ x: UnsafePointer<Float>, _ n: Int, _ shift: Double) -> Double {
+    bw_sum_exp_f32(x, n, shift)
+  }
+  public static func _bwMax(_ x: UnsafePointer<Float>, _ n: Int) -> Double { bw_max_f32(x, n) }
+  public static func _bwMin(_ x: UnsafePointer<Float>, _ n: Int) -> Double { bw_min_f32(x, n) }
+  public static func _bwDot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
+    cblas_sdot(blasInt(n), x, 1, y, 1)
+  }
+  public static func _bwGemm(
+    _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
+    _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+  ) {
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasNoTrans, blasInt(m), blasInt(n), blasInt(k),
+      1, a, blasInt(lda), b, blasInt(ldb), 0, c, blasInt(ldc))
+  }
+  public static func _bwGemv(
+    _ m: Int, _ n: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ x: UnsafePointer<Float>,
+    _ y: UnsafeMutablePointer<Float>
+  ) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, blasInt(m), blasInt(n), 1, a, blasInt(lda), x, 1, 0, y, 1)
+  }
+  public static func _bwGesv(
+    _ n: Int, _ nrhs: Int, _ a: UnsafeMutablePointer<Float>, _ lda: Int,
+    _ ipiv: UnsafeMutablePointer<Int32>, _ b: UnsafeMutablePointer<Float>, _ ldb: Int
+  ) -> Int32 {
+    LAPACKE_sgesv(LAPACK_ROW_MAJOR, Int32(n), Int32(nrhs), a, Int32(lda), ipiv, b, Int32(ldb))
+  }
+}
+
+/// OpenBLAS's `blasint` is 32-bit in Debian's build; callers check sizes first.
+@inline(__always)
+func blasInt(_ n: Int) -> Int32 { Int32(truncatingIfNeeded: n) }

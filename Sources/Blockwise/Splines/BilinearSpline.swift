@@ -1,0 +1,174 @@
+import CBlockwiseKernels
+
+/// A bilinear interpolating spline on a rectangular grid, with the
+/// semantics of scipy's `RectBivariateSpline(x, y, z, kx=1, ky=1)`.
+///
+/// Axes may have any strictly increasing spacing. Points outside the grid
+/// are clamped to its boundary (as FITPACK does); a NaN coordinate gives NaN.
+///
+/// ```swift
+/// let s = try BilinearSpline(x: xAxis, y: yAxis, values: z)  // z: [x.count, y.count]
+/// let v = try s.evaluate(x: xi, y: yi)                       // like scipy's .ev
+/// let e = try s.sumExp(x: xi, y: yi)                         // sum of exp, fused
+/// ```
+///
+/// Internally every cell stores `a + b*tx + c*ty + d*tx*ty` in Double
+/// (Float splines too), so evaluation is three fused multiply-adds after
+/// the cell lookup.
+public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
+  /// The knots along the first axis.
+  public let x: NDArray<Element>
+  /// The knots along the second axis.
+  public let y: NDArray<Element>
+  /// The values at the knots, shape `[x.count, y.count]`.
+  public let values: NDArray<Element>
+
+  let ax: SplineAxis
+  let ay: SplineAxis
+  let coef: SplineCoefficients
+
+  /// Builds the spline that interpolates `values` at the grid `x` by `y`.
+  ///
+  /// - Parameters:
+  ///   - x: Strictly increasing finite knots, at least 2, 1-D.
+  ///   - y: Strictly increasing finite knots, at least 2, 1-D.
+  ///   - values: Finite values of shape `[x.count, y.count]`.
+  /// - Throws: `BlockwiseError.rankMismatch`, `.tooFewKnots`,
+  ///   `.notStrictlyIncreasing` (naming the first offending index),
+  ///   `.nonFinite`, `.shapeMismatch`.
+  /// - Complexity: O(x.count * y.count).
+  public init(x: NDArray<Element>, y: NDArray<Element>, values: NDArray<Element>) throws {
+    let xs = try axisValues(x, name: "x")
+    let ys = try axisValues(y, name: "y")
+    ax = try SplineAxis(xs, name: "x")
+    ay = try SplineAxis(ys, name: "y")
+    guard values.shape == [xs.count, ys.count] else {
+      throw BlockwiseError.shapeMismatch(expected: [xs.count, ys.count], got: values.shape)
+    }
+    try checkFinite(values, "values")
+    self.x = x
+    self.y = y
+    self.values = values
+    let nx = xs.count, ny = ys.count
+    coef = SplineCoefficients(count: 4 * (nx - 1) * (ny - 1))
+    let c = coef.base
+    values.withUnsafeBufferPointer { z in
+      for i in 0..<(nx - 1) {
+        for j in 0..<(ny - 1) {
+          let z00 = Double(z[i * ny + j]), z01 = Double(z[i * ny + j + 1])
+          let z10 = Double(z[(i + 1) * ny + j]), z11 = Double(z[(i + 1) * ny + j + 1])
+          let k = 4 * (i * (ny - 1) + j)
+          c[k] = z00
+          c[k + 1] = z10 - z00
+          c[k + 2] = z01 - z00
+          c[k + 3] = (z11 - z10) - (z01 - z00)
+        }
+      }
+    }
+  }
+
+  /// Points per block handed to a worker (4096 points are 64 KiB of
+  /// coordinates; tuned on the 2-core AMD EPYC dev machine).
+  static var pointsPerBlock: Int { 4096 }
+  /// Points per summation leaf of `sumExp` (fixed: keeps sums independent
+  /// of thread count and machine).
+  static var sumLeaf: Int { 1024 }
+
+  /// The spline at paired points `(x[i], y[i])`, like scipy's `ev`.
+  ///
+  /// - Parameters:
+  ///   - x: First coordinates, 1-D.
+  ///   - y: Second coordinates, 1-D, as many as `x`.
+  /// - Returns: Shape `[x.count]`.
+  /// - Throws: `BlockwiseError.rankMismatch` for non-1-D points,
+  ///   `.lengthMismatch` when the lengths differ.
+  /// - Complexity: O(m), parallel over blocks of points.
+  /// - Error bound: a few ulp of the largest |value| in the point's cell
+  ///   (Double); Float results are the Double result rounded once.
+  public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> NDArray<Element> {
+    let m = try checkPoints(xi, yi)
+    var out = NDArray<Element>(uninitializedShape: [m], count: m)
+    guard m > 0 else { return out }
+    let (ax, ay, coef) = (self.ax, self.ay, self.coef)
+    out.withUnsafeMutableBufferPointer { o in
+      let po = SendablePointer(o.baseAddress!)
+      xi.withUnsafeBufferPointer { bx in
+        yi.withUnsafeBufferPointer { by in
+          let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
+          ComputePool.shared.forEachBlock(count: m, blockLength: Self.pointsPerBlock) { r in
+            let direct = Element.self == Double.self
+            withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: direct ? 0 : r.count) {
+              dx, dy, scratch in
+              if direct {
+                let dst = UnsafeMutableRawPointer(po.advanced(by: r.lowerBound))
+                  .assumingMemoryBound(to: Double.self)
+                bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, dst, r.count)
+              } else {
+                bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, scratch, r.count)
+                for i in 0..<r.count { po[r.lowerBound + i] = Element(scratch[i]) }
+              }
+            }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// The spline on the grid `x` by `y`, like scipy's `__call__`.
+  ///
+  /// - Returns: Shape `[x.count, y.count]`; `result[i, j] = s(x[i], y[j])`.
+  /// - Throws: `BlockwiseError.rankMismatch` for non-1-D arguments.
+  /// - Complexity: O(x.count * y.count), parallel over rows.
+  public func evaluateGrid(x gx: NDArray<Element>, y gy: NDArray<Element>) throws -> NDArray<Element> {
+    guard gx.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "x", expected: 1, got: gx.rank) }
+    guard gy.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "y", expected: 1, got: gy.rank) }
+    let rows = gx.count, cols = gy.count
+    var out = NDArray<Element>(uninitializedShape: [rows, cols], count: rows * cols)
+    guard rows > 0 && cols > 0 else { return out }
+    let (ax, ay, coef) = (self.ax, self.ay, self.coef)
+    let gxs = gx.scalars.map { Double($0) }
+    let gys = gy.scalars.map { Double($0) }
+    out.withUnsafeMutableBufferPointer { o in
+      let po = SendablePointer(o.baseAddress!)
+      gys.withUnsafeBufferPointer { ys in
+        let py = SendablePointer(ys.baseAddress!)
+        let rowsPerBlock = Swift.max(1, Self.pointsPerBlock / cols)
+        ComputePool.shared.forEachBlock(count: rows, blockLength: rowsPerBlock) { r in
+          let scratch = bw_scratch(2 * cols * 8)!.assumingMemoryBound(to: Double.self)
+          for i in r {
+            scratch.update(repeating: gxs[i], count: cols)
+            bw_spline_eval(ax.axis, ay.axis, coef.base, scratch, UnsafePointer(py.raw), scratch + cols, cols)
+            for j in 0..<cols { po[i * cols + j] = Element(scratch[cols + j]) }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// `sum_i exp(s(x[i], y[i]))`, fused: no array of values is formed.
+  ///
+  /// - Returns: The sum (0 for no points; +inf on overflow; NaN if a
+  ///   coordinate is NaN).
+  /// - Throws: As `evaluate(x:y:)`.
+  /// - Complexity: O(m), parallel; identical for any thread count.
+  /// - Error bound: each term within 1 ulp of exp of the computed value; the
+  ///   positive terms are summed with relative error below (48 + log2(m/1024)) u.
+  public func sumExp(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> Element {
+    let m = try checkPoints(xi, yi)
+    let (ax, ay, coef) = (self.ax, self.ay, self.coef)
+    let total = xi.withUnsafeBufferPointer { bx in
+      yi.withUnsafeBufferPointer { by -> Double in
+        guard m > 0 else { return 0 }
+        let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
+        return leafSum(count: m, leaf: Self.sumLeaf, bytesPerElement: 64) { r in
+          withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: 0) { dx, dy, _ in
+            bw_spline_sum_exp(ax.axis, ay.axis, coef.base, dx, dy, r.count)
+          }
+        }
+      }
+    }
+    return Element(total)
+  }
+}

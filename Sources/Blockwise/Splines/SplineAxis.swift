@@ -1,0 +1,133 @@
+import CBlockwiseKernels
+
+/// One knot axis of a spline grid, prepared for cell lookup by the kernels.
+///
+/// Uniform axes (every knot within 1e-3 of a cell of its uniform position)
+/// are located by one multiply and at most one correction step. Other axes
+/// get a bucket table: 2(n-1) equal buckets over the axis, each holding the
+/// first and last cell it overlaps, then a binary search inside that range;
+/// for typical spacings the range holds one or two cells, and it never
+/// costs more than a plain binary search, so thousands of knots stay fast.
+final class SplineAxis: @unchecked Sendable {
+  // @unchecked: immutable after init; the buffers are only read afterwards.
+  let count: Int
+  let knots: UnsafeMutablePointer<Double>
+  let invWidth: UnsafeMutablePointer<Double>
+  let buckets: UnsafeMutablePointer<Int32>
+  let axis: UnsafeMutablePointer<bw_axis>
+  let isUniform: Bool
+
+  /// - Throws: `.tooFewKnots`, `.nonFinite`, `.notStrictlyIncreasing`.
+  init(_ values: [Double], name: String) throws {
+    guard values.count >= 2 else {
+      throw BlockwiseError.tooFewKnots(axis: name, minimum: 2, got: values.count)
+    }
+    for (i, v) in values.enumerated() where !v.isFinite {
+      throw BlockwiseError.nonFinite(argument: name, index: i, value: v)
+    }
+    for i in 1..<values.count where !(values[i] > values[i - 1]) {
+      throw BlockwiseError.notStrictlyIncreasing(
+        axis: name, index: i, previous: values[i - 1], value: values[i])
+    }
+    guard values.count - 1 <= Int(Int32.max) else {
+      throw BlockwiseError.invalidArgument(
+        name: "\(name) knot count", expected: "at most \(Int32.max)", got: "\(values.count)")
+    }
+    let n = values.count
+    count = n
+    knots = .allocate(capacity: n)
+    knots.initialize(from: values, count: n)
+    invWidth = .allocate(capacity: n - 1)
+    for i in 0..<(n - 1) { invWidth[i] = 1 / (values[i + 1] - values[i]) }
+    let lo = values[0], hi = values[n - 1]
+    let span = hi - lo
+    guard span.isFinite else {
+      throw BlockwiseError.invalidArgument(
+        name: "\(name) range", expected: "a finite span", got: "\(lo) ... \(hi)")
+    }
+    let h = span / Double(n - 1)
+    var uniform = true
+    for i in 0..<n where Swift.abs(values[i] - (lo + Double(i) * h)) > 1e-3 * h {
+      uniform = false
+      break
+    }
+    isUniform = uniform
+    let nb = 2 * (n - 1)
+    buckets = .allocate(capacity: nb + 1)
+    var cell = 0
+    for b in 0...nb {
+      let edge = b == nb ? hi : lo + span * Double(b) / Double(nb)
+      while cell < n - 2 && values[cell + 1] <= edge { cell += 1 }
+      buckets[b] = Int32(cell)
+    }
+    axis = .allocate(capacity: 1)
+    axis.initialize(
+      to: bw_axis(
+        knots: knots, inv_width: invWidth, n: n, lo: lo, hi: hi, uniform: uniform ? 1 : 0,
+        inv_h: Double(n - 1) / span, bucket: buckets, nbuckets: nb, inv_bucket: Double(nb) / span))
+  }
+
+  deinit {
+    knots.deallocate()
+    invWidth.deallocate()
+    buckets.deallocate()
+    axis.deallocate()
+  }
+
+  var values: [Double] { Array(UnsafeBufferPointer(start: knots, count: count)) }
+}
+
+/// Immutable coefficient storage shared by copies of a spline.
+final class SplineCoefficients: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Double>
+  let count: Int
+  init(count: Int) {
+    self.count = count
+    base = UnsafeMutableRawPointer.allocate(
+      byteCount: Swift.max(count, 1) * 8, alignment: 64
+    ).bindMemory(to: Double.self, capacity: Swift.max(count, 1))
+  }
+  deinit { UnsafeMutableRawPointer(base).deallocate() }
+}
+
+// MARK: - Argument checks and point access shared by the spline types
+
+func axisValues<E: NDArrayScalar>(_ a: NDArray<E>, name: String) throws -> [Double] {
+  guard a.rank == 1 else { throw BlockwiseError.rankMismatch(argument: name, expected: 1, got: a.rank) }
+  return a.withUnsafeBufferPointer { $0.map { Double($0) } }
+}
+
+/// Checks that `x` and `y` are paired 1-D point arrays; returns their length.
+func checkPoints<E: NDArrayScalar>(_ x: NDArray<E>, _ y: NDArray<E>) throws -> Int {
+  guard x.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "x", expected: 1, got: x.rank) }
+  guard y.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "y", expected: 1, got: y.rank) }
+  guard x.count == y.count else {
+    throw BlockwiseError.lengthMismatch(argument: "y", expected: x.count, got: y.count)
+  }
+  return x.count
+}
+
+/// Calls `body` with Double pointers to points `range` of `x` and `y` and a
+/// scratch area of `extra` doubles. Double input is passed through; Float
+/// input is widened into the calling thread's scratch buffer (no allocation
+/// once the thread has warmed up).
+@inline(__always)
+func withDoublePoints<E: NDArrayScalar, R>(
+  _ x: UnsafePointer<E>, _ y: UnsafePointer<E>, _ range: Range<Int>, extra: Int,
+  _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> R
+) -> R {
+  let m = range.count
+  if E.self == Double.self {
+    let scratch = bw_scratch(Swift.max(extra, 1) * 8)!.assumingMemoryBound(to: Double.self)
+    // E is Double: the memory is already bound to Double.
+    let px = UnsafeRawPointer(x + range.lowerBound).assumingMemoryBound(to: Double.self)
+    let py = UnsafeRawPointer(y + range.lowerBound).assumingMemoryBound(to: Double.self)
+    return body(px, py, scratch)
+  }
+  let scratch = bw_scratch((2 * m + extra) * 8)!.assumingMemoryBound(to: Double.self)
+  for i in 0..<m {
+    scratch[i] = Double(x[range.lowerBound + i])
+    scratch[m + i] = Double(y[range.lowerBound + i])
+  }
+  return body(scratch, scratch + m, scratch + 2 * m)
+}

@@ -1,0 +1,159 @@
+// Shared inline pieces of the kernels: the exp polynomial in its AVX2 and
+// portable forms, so the spline kernels fuse exp without a call per value.
+#ifndef BW_INTERNAL_H
+#define BW_INTERNAL_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <immintrin.h>
+
+#define BW_AVX2 __attribute__((target("avx2,fma")))
+
+// exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln2 in [-ln2/2, ln2/2].
+// ln 2 split Cody-Waite style: LN2_HI has 32 significant bits, so n * LN2_HI
+// is exact for |n| < 2^21 and r carries no reduction error beyond LN2_LO's.
+#define BW_LOG2E 1.4426950408889634074
+#define BW_LN2_HI 6.93147180369123816490e-01
+#define BW_LN2_LO 1.90821492927058770002e-10
+// Beyond these, exp is +inf / 0 in double; clamping keeps n in int range.
+#define BW_EXP_HI 710.0
+#define BW_EXP_LO (-746.0)
+
+// Taylor coefficients 1/k!, k = 2..13. For |r| <= ln2/2 the first omitted
+// term is r^14/14! < 4.4e-18, below 0.04 ulp of the result, so plain Taylor
+// costs two more FMAs than a minimax fit and needs no fitted constants.
+#define BW_C2 0.5
+#define BW_C3 1.6666666666666666574e-01
+#define BW_C4 4.1666666666666664354e-02
+#define BW_C5 8.3333333333333332177e-03
+#define BW_C6 1.3888888888888889419e-03
+#define BW_C7 1.9841269841269841253e-04
+#define BW_C8 2.4801587301587301566e-05
+#define BW_C9 2.7557319223985892511e-06
+#define BW_C10 2.7557319223985888276e-07
+#define BW_C11 2.5052108385441720224e-08
+#define BW_C12 2.0876756987868100187e-09
+#define BW_C13 1.6059043836821613341e-10
+
+// MARK: portable
+
+static inline double bw_exp1(double x) {
+  x = x < BW_EXP_LO ? BW_EXP_LO : x;  // NaN fails both tests and stays NaN
+  x = x > BW_EXP_HI ? BW_EXP_HI : x;
+  const double shifter = 6755399441055744.0;  // 1.5 * 2^52: adding rounds to integer
+  double n = (x * BW_LOG2E + shifter) - shifter;
+  double r_hi = x - n * BW_LN2_HI;  // exact
+  double c = n * BW_LN2_LO;
+  double r = r_hi - c;                // rounded: feeds only the small r^2 q term
+  double q = BW_C13;
+  q = q * r + BW_C12; q = q * r + BW_C11; q = q * r + BW_C10; q = q * r + BW_C9;
+  q = q * r + BW_C8;  q = q * r + BW_C7;  q = q * r + BW_C6;  q = q * r + BW_C5;
+  q = q * r + BW_C4;  q = q * r + BW_C3;  q = q * r + BW_C2;
+  // 1 + r_hi as an exact pair (Fast2Sum, |r_hi| < 1), so the only large
+  // rounding is the last addition: worst error ~0.52 ulp instead of ~0.97.
+  double s = 1.0 + r_hi;
+  double tail = ((1.0 - s) + r_hi) + ((r * r) * q - c);
+  double e = s + tail;
+  // 2^n split in two normal factors so overflow, underflow and subnormal
+  // results come out of one final rounding.
+  int32_t ni = (n == n) ? (int32_t)n : 0;
+  int32_t n1 = ni >> 1, n2 = ni - n1;
+  uint64_t b1 = (uint64_t)(int64_t)(n1 + 1023) << 52, b2 = (uint64_t)(int64_t)(n2 + 1023) << 52;
+  double s1, s2;
+  memcpy(&s1, &b1, 8);
+  memcpy(&s2, &b2, 8);
+  return (e * s1) * s2;
+}
+
+// For Float results: evaluated in double, degree 8 (truncation < 2e-10
+// relative, 0.003 ulp of float), one scale factor (n in [-151, 129]).
+static inline double bw_exp1_for_f32(double x) {
+  x = x < -104.0 ? -104.0 : x;
+  x = x > 89.0 ? 89.0 : x;
+  const double shifter = 6755399441055744.0;
+  double n = (x * BW_LOG2E + shifter) - shifter;
+  double r = x - n * BW_LN2_HI;
+  r = r - n * BW_LN2_LO;
+  double q = BW_C8;
+  q = q * r + BW_C7; q = q * r + BW_C6; q = q * r + BW_C5;
+  q = q * r + BW_C4; q = q * r + BW_C3; q = q * r + BW_C2;
+  double e = 1.0 + (r + (r * r) * q);
+  int32_t ni = (n == n) ? (int32_t)n : 0;
+  uint64_t b = (uint64_t)(int64_t)(ni + 1023) << 52;
+  double s;
+  memcpy(&s, &b, 8);
+  return e * s;
+}
+
+// MARK: AVX2 + FMA
+
+BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
+  // max/min return their second operand when either is NaN: NaN passes.
+  x = _mm256_min_pd(_mm256_set1_pd(BW_EXP_HI), _mm256_max_pd(_mm256_set1_pd(BW_EXP_LO), x));
+  __m256d n = _mm256_round_pd(_mm256_mul_pd(x, _mm256_set1_pd(BW_LOG2E)),
+                              _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d r_hi = _mm256_fnmadd_pd(n, _mm256_set1_pd(BW_LN2_HI), x);  // exact
+  __m256d c = _mm256_mul_pd(n, _mm256_set1_pd(BW_LN2_LO));
+  __m256d r = _mm256_sub_pd(r_hi, c);
+  // Estrin-style split of the degree-11 q(r) shortens the dependency chain.
+  __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d r4 = _mm256_mul_pd(r2, r2);
+  __m256d p23 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C3), r, _mm256_set1_pd(BW_C2));
+  __m256d p45 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C5), r, _mm256_set1_pd(BW_C4));
+  __m256d p67 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C7), r, _mm256_set1_pd(BW_C6));
+  __m256d p89 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C9), r, _mm256_set1_pd(BW_C8));
+  __m256d pab = _mm256_fmadd_pd(_mm256_set1_pd(BW_C11), r, _mm256_set1_pd(BW_C10));
+  __m256d pcd = _mm256_fmadd_pd(_mm256_set1_pd(BW_C13), r, _mm256_set1_pd(BW_C12));
+  __m256d q_lo = _mm256_fmadd_pd(p45, r2, p23);               // c2..c5
+  __m256d q_mid = _mm256_fmadd_pd(p89, r2, p67);              // c6..c9
+  __m256d q_hi = _mm256_fmadd_pd(pcd, r2, pab);               // c10..c13
+  __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(q_hi, r4, q_mid), r4, q_lo);
+  // e = 1 + r_hi - c + r^2 q with 1 + r_hi split exactly (Fast2Sum).
+  __m256d one = _mm256_set1_pd(1.0);
+  __m256d s = _mm256_add_pd(one, r_hi);
+  __m256d tail = _mm256_add_pd(_mm256_add_pd(_mm256_sub_pd(one, s), r_hi), _mm256_fmsub_pd(q, r2, c));
+  __m256d e = _mm256_add_pd(s, tail);
+  __m128i ni = _mm256_cvtpd_epi32(n);  // NaN lanes give INT_MIN; e is NaN there anyway
+  __m128i n1 = _mm_srai_epi32(ni, 1);
+  __m128i n2 = _mm_sub_epi32(ni, n1);
+  __m128i bias = _mm_set1_epi32(1023);
+  __m256d s1 = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_cvtepi32_epi64(_mm_add_epi32(n1, bias)), 52));
+  __m256d s2 = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_cvtepi32_epi64(_mm_add_epi32(n2, bias)), 52));
+  return _mm256_mul_pd(_mm256_mul_pd(e, s1), s2);
+}
+
+BW_AVX2 static inline __m256d bw_exp4_for_f32(__m256d x) {
+  x = _mm256_min_pd(_mm256_set1_pd(89.0), _mm256_max_pd(_mm256_set1_pd(-104.0), x));
+  __m256d n = _mm256_round_pd(_mm256_mul_pd(x, _mm256_set1_pd(BW_LOG2E)),
+                              _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(BW_LN2_HI), x);
+  r = _mm256_fnmadd_pd(n, _mm256_set1_pd(BW_LN2_LO), r);
+  __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d p23 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C3), r, _mm256_set1_pd(BW_C2));
+  __m256d p45 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C5), r, _mm256_set1_pd(BW_C4));
+  __m256d p67 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C7), r, _mm256_set1_pd(BW_C6));
+  __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(BW_C8), r2, p67), _mm256_mul_pd(r2, r2),
+                              _mm256_fmadd_pd(p45, r2, p23));
+  __m256d e = _mm256_add_pd(_mm256_set1_pd(1.0), _mm256_fmadd_pd(q, r2, r));
+  __m128i ni = _mm256_cvtpd_epi32(n);
+  __m256d s = _mm256_castsi256_pd(
+      _mm256_slli_epi64(_mm256_cvtepi32_epi64(_mm_add_epi32(ni, _mm_set1_epi32(1023))), 52));
+  return _mm256_mul_pd(e, s);
+}
+
+/// Horizontal sum of 4 lanes in a fixed order: (l0 + l1) + (l2 + l3).
+BW_AVX2 static inline double bw_hsum4(__m256d v) {
+  double t[4];
+  _mm256_storeu_pd(t, v);
+  return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
+/// Lane mask for the first k (0..4) lanes.
+BW_AVX2 static inline __m256i bw_mask4(long k) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(k), _mm256_set_epi64x(3, 2, 1, 0));
+}
+
+int bw_isa_is_avx2(void);
+
+#endif

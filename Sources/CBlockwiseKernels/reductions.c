@@ -1,0 +1,127 @@
+// Reductions over one leaf. Each uses a fixed number of accumulators
+// combined in a fixed order, so the result depends on n and the ISA path
+// alone; the Swift layer cuts arrays into leaves of a fixed length and adds
+// the leaf partials pairwise, which keeps results independent of threads.
+#include "CBlockwiseKernels.h"
+#include "bw_internal.h"
+
+// MARK: sum
+
+BW_AVX2 static double sum_f64_avx2(const double *x, long n) {
+  __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm256_add_pd(s0, _mm256_loadu_pd(x + i));
+    s1 = _mm256_add_pd(s1, _mm256_loadu_pd(x + i + 4));
+    s2 = _mm256_add_pd(s2, _mm256_loadu_pd(x + i + 8));
+    s3 = _mm256_add_pd(s3, _mm256_loadu_pd(x + i + 12));
+  }
+  for (; i < n; i += 4) s0 = _mm256_add_pd(s0, _mm256_maskload_pd(x + i, bw_mask4(n - i)));
+  return bw_hsum4(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
+}
+
+// Eight independent accumulators: the same association for any compiler,
+// and enough independence to vectorise.
+#define BW_SUM8(T, ACC, EXPR)                                               \
+  ACC s[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                      \
+  long i = 0;                                                               \
+  for (; i + 8 <= n; i += 8)                                                \
+    for (int k = 0; k < 8; k++) { T v = x[i + k]; s[k] += (EXPR); }         \
+  for (int k = 0; i < n; i++, k++) { T v = x[i]; s[k] += (EXPR); }          \
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+
+static double sum_f64_generic(const double *x, long n) { BW_SUM8(double, double, v) }
+
+double bw_sum_f64(const double *x, long n) {
+  return bw_isa_is_avx2() ? sum_f64_avx2(x, n) : sum_f64_generic(x, n);
+}
+
+double bw_sum_f32(const float *x, long n) { BW_SUM8(float, double, (double)v) }
+
+double bw_square_affine_sum_f64(const double *x, double a, double b, long n) {
+  BW_SUM8(double, double, (v * v) * a + b)
+}
+
+// MARK: sum of exp
+
+BW_AVX2 static double sum_exp_f64_avx2(const double *x, long n, double shift) {
+  __m256d sh = _mm256_set1_pd(shift);
+  __m256d s0 = _mm256_setzero_pd(), s1 = s0;
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    s0 = _mm256_add_pd(s0, bw_exp4(_mm256_sub_pd(_mm256_loadu_pd(x + i), sh)));
+    s1 = _mm256_add_pd(s1, bw_exp4(_mm256_sub_pd(_mm256_loadu_pd(x + i + 4), sh)));
+  }
+  for (; i < n; i += 4) {
+    // Masked-off lanes load 0 and are replaced by -inf so they add exp(-inf) = 0.
+    __m256i m = bw_mask4(n - i);
+    __m256d v = _mm256_blendv_pd(_mm256_set1_pd(-INFINITY), _mm256_maskload_pd(x + i, m),
+                                 _mm256_castsi256_pd(m));
+    s0 = _mm256_add_pd(s0, bw_exp4(_mm256_sub_pd(v, sh)));
+  }
+  return bw_hsum4(_mm256_add_pd(s0, s1));
+}
+
+static double sum_exp_f64_generic(const double *x, long n, double shift) {
+  BW_SUM8(double, double, bw_exp1(v - shift))
+}
+
+double bw_sum_exp_f64(const double *x, long n, double shift) {
+  return bw_isa_is_avx2() ? sum_exp_f64_avx2(x, n, shift) : sum_exp_f64_generic(x, n, shift);
+}
+
+// Float inputs: exp and the sum in double, so the only Float rounding is the
+// caller's final conversion.
+BW_AVX2 static double sum_exp_f32_avx2(const float *x, long n, double shift) {
+  __m256d sh = _mm256_set1_pd(shift);
+  __m256d s0 = _mm256_setzero_pd(), s1 = s0;
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 v = _mm256_loadu_ps(x + i);
+    s0 = _mm256_add_pd(s0, bw_exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)), sh)));
+    s1 = _mm256_add_pd(s1, bw_exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)), sh)));
+  }
+  double tail = 0;
+  for (; i < n; i++) tail += bw_exp1((double)x[i] - shift);
+  return bw_hsum4(_mm256_add_pd(s0, s1)) + tail;
+}
+
+static double sum_exp_f32_generic(const float *x, long n, double shift) {
+  BW_SUM8(float, double, bw_exp1((double)v - shift))
+}
+
+double bw_sum_exp_f32(const float *x, long n, double shift) {
+  return bw_isa_is_avx2() ? sum_exp_f32_avx2(x, n, shift) : sum_exp_f32_generic(x, n, shift);
+}
+
+// MARK: min / max (NaN-propagating)
+
+#define BW_EXTREMUM(NAME, T, CMP)                                 \
+  double NAME(const T *x, long n) {                               \
+    double best = (double)x[0];                                   \
+    int nan = 0;                                                  \
+    for (long i = 0; i < n; i++) {                                \
+      double v = (double)x[i];                                    \
+      nan |= (v != v);                                            \
+      best = (v CMP best) ? v : best;                             \
+    }                                                             \
+    return nan ? NAN : best;                                      \
+  }
+
+BW_EXTREMUM(bw_max_f64, double, >)
+BW_EXTREMUM(bw_min_f64, double, <)
+BW_EXTREMUM(bw_max_f32, float, >)
+BW_EXTREMUM(bw_min_f32, float, <)
+
+// MARK: pairwise
+
+double bw_pairwise_sum(const double *p, long n) {
+  if (n <= 0) return 0.0;
+  if (n <= 8) {
+    double s = p[0];
+    for (long i = 1; i < n; i++) s += p[i];
+    return s;
+  }
+  long half = n / 2;
+  return bw_pairwise_sum(p, half) + bw_pairwise_sum(p + half, n - half);
+}

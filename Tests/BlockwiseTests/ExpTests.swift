@@ -1,0 +1,146 @@
+import Foundation
+import RealModule
+import Testing
+
+@testable import Blockwise
+
+/// 10^6 arguments spread over exp's whole domain, denser where results are
+/// hard: near 0, near the overflow and underflow thresholds, and in the
+/// subnormal range.
+func expArguments<E: NDArrayScalar>(_: E.Type, count: Int, seed: UInt64) -> [E] {
+  var g = SeededGenerator(seed: seed)
+  let (lo, hi): (Double, Double) = E.self == Double.self ? (-745.2, 709.8) : (-104.0, 88.8)
+  let subnormalStart: Double = E.self == Double.self ? -708.4 : -87.4
+  var out = [E]()
+  out.reserveCapacity(count)
+  for i in 0..<count {
+    let x: Double
+    switch i % 5 {
+    case 0: x = Double.random(in: lo...hi, using: &g)
+    case 1: x = Double.random(in: -1...1, using: &g)
+    case 2: x = Double.random(in: -1e-6...1e-6, using: &g)
+    case 3: x = Double.random(in: lo...subnormalStart, using: &g)
+    default: x = Double.random(in: (hi - 2)...hi, using: &g)
+    }
+    out.append(E(x))
+  }
+  return out
+}
+
+func specialExpCases<E: NDArrayScalar>(_: E.Type) -> [E] {
+  var v: [E] = [.nan, .infinity, -.infinity, 0, -0.0, 1, -1, E.leastNonzeroMagnitude,
+                -E.leastNonzeroMagnitude, E.leastNormalMagnitude, .greatestFiniteMagnitude,
+                -.greatestFiniteMagnitude]
+  if E.self == Double.self {
+    v += [709.782712893384, 709.7827128933841, 709.79, 710, -745.1332191019411, -745.1332191019412,
+          -745.2, -746, -708.3964185322641, -708.4, 1e-300, -1e-300].map { E($0) }
+  } else {
+    v += [88.72283, 88.722839, 88.7229, -87.33654, -103.97208, -103.972084, -104, 1e-30].map { E($0) }
+  }
+  return v
+}
+
+@Suite("exp, sumExp and logSumExp")
+struct ExpTests {
+  func worstUlp<E: NDArrayScalar>(_: E.Type, _ values: [E]) -> (Double, E) {
+    let y = NDArray(values).exp().scalars
+    var worst = 0.0
+    var at: E = 0
+    for (x, r) in zip(values, y) {
+      let e = ulpError(r, reference: Float80.exp(Float80(x)))
+      if e > worst || e.isNaN { worst = e; at = x }
+    }
+    return (worst, at)
+  }
+
+  @Test func doubleWithinOneUlpOnAMillionArguments() {
+    let (worst, at) = worstUlp(Double.self, expArguments(Double.self, count: 1_000_000, seed: 11))
+    print("exp Double [\(kernelISA)]: worst error \(worst) ulp at x = \(at)")
+    #expect(worst <= 1.0, "worst \(worst) ulp at \(at)")
+  }
+
+  @Test func floatWithinOneUlpOnAMillionArguments() {
+    let (worst, at) = worstUlp(Float.self, expArguments(Float.self, count: 1_000_000, seed: 12))
+    print("exp Float [\(kernelISA)]: worst error \(worst) ulp at x = \(at)")
+    #expect(worst <= 1.0, "worst \(worst) ulp at \(at)")
+  }
+
+  @Test func specialValuesDouble() {
+    let xs = specialExpCases(Double.self)
+    let y = NDArray(xs).exp().scalars
+    for (x, r) in zip(xs, y) {
+      #expect(ulpError(r, reference: Float80.exp(Float80(x))) <= 1, "exp(\(x)) = \(r)")
+    }
+    #expect(y[0].isNaN)
+    #expect(y[1] == .infinity && y[2] == 0 && y[3] == 1 && y[4] == 1)
+    #expect(NDArray<Double>([-745.2, -746, 710, 1000]).exp().scalars == [0, 0, .infinity, .infinity])
+    #expect(NDArray<Double>([-745.1332191019411]).exp().scalars == [Double.leastNonzeroMagnitude])
+  }
+
+  @Test func specialValuesFloat() {
+    let xs = specialExpCases(Float.self)
+    let y = NDArray(xs).exp().scalars
+    for (x, r) in zip(xs, y) {
+      #expect(ulpError(r, reference: Float80.exp(Float80(x))) <= 1, "exp(\(x)) = \(r)")
+    }
+    #expect(y[0].isNaN && y[1] == .infinity && y[2] == 0)
+  }
+
+  @Test func inPlaceMatchesAndSizesSweep() {
+    for n in edgeSizes(Double.self, inputs: 1) {
+      let a = randomArray(Double.self, shape: [n], in: -50...50, seed: UInt64(n) + 40)
+      var b = a
+      b.formExp()
+      #expect(b == a.exp())
+      #expect(a.scalars == randomArray(Double.self, shape: [n], in: -50...50, seed: UInt64(n) + 40).scalars)
+      let f = randomArray(Float.self, shape: [n], in: -20...20, seed: UInt64(n) + 41)
+      var g = f
+      g.formExp()
+      #expect(g == f.exp())
+    }
+  }
+
+  @Test func sumExpMatchesHighPrecisionReference() {
+    for n in reductionSizes() + [0] {
+      let a = randomArray(Double.self, shape: [n], in: -20...5, seed: UInt64(n) + 90)
+      let exact = a.scalars.reduce(Float80(0)) { $0 + Float80.exp(Float80($1)) }
+      let s = a.sumExp()
+      #expect((Float80(s) - exact).magnitude <= 1e-13 * exact, "n = \(n)")
+      let f = randomArray(Float.self, shape: [n], in: -20...5, seed: UInt64(n) + 91)
+      let exactF = f.scalars.reduce(Float80(0)) { $0 + Float80.exp(Float80($1)) }
+      #expect(ulpError(f.sumExp(), reference: exactF) <= 1, "Float n = \(n)")
+    }
+  }
+
+  @Test func logSumExpIsStable() {
+    let big = NDArray<Double>([1000, 1000, 1000])
+    #expect(abs(big.logSumExp() - (1000 + log(3.0))) <= 2 * (1000.0).ulp)
+    let small = NDArray<Double>([-1000, -1001])
+    #expect(abs(small.logSumExp() - (-1000 + log1p(exp(-1.0)))) <= 2 * (1000.0).ulp)
+    #expect(NDArray<Double>([Double]()).logSumExp() == -.infinity)
+    #expect(NDArray<Double>([-.infinity, -.infinity]).logSumExp() == -.infinity)
+    #expect(NDArray<Double>([1, .infinity, 3]).logSumExp() == .infinity)
+    #expect(NDArray<Double>([1, .nan, .infinity]).logSumExp().isNaN)
+    #expect(NDArray<Double>([-.infinity, 2]).logSumExp() == 2)
+    #expect(NDArray<Float>([88, 88]).logSumExp() == Float(88 + log(2.0)))
+    #expect(NDArray<Float>([Float]()).logSumExp() == -.infinity)
+    for n in [1, 17, 4097, 100_001] {
+      let a = randomArray(Double.self, shape: [n], in: -300...300, seed: UInt64(n) + 7)
+      let v = a.scalars.map { Float80($0) }
+      let m = v.max()!
+      let exact = m + Float80.log(v.reduce(Float80(0)) { $0 + Float80.exp($1 - m) })
+      #expect(abs(Float80(a.logSumExp()) - exact) <= 4 * Float80(Double(exact).ulp), "n = \(n)")
+    }
+  }
+
+  @Test func reductionsBitIdenticalForAnyThreadCount() {
+    let a = randomArray(Double.self, shape: [700_001], in: -30...30, seed: 8)
+    let f = randomArray(Float.self, shape: [700_001], in: -30...30, seed: 9)
+    let ref = ComputePool.withThreadCount(1) { (a.sumExp(), a.logSumExp(), f.sumExp(), f.logSumExp()) }
+    for t in threadCounts {
+      let r = ComputePool.withThreadCount(t) { (a.sumExp(), a.logSumExp(), f.sumExp(), f.logSumExp()) }
+      #expect(r.0.bitPattern == ref.0.bitPattern && r.1.bitPattern == ref.1.bitPattern, "\(t) threads")
+      #expect(r.2.bitPattern == ref.2.bitPattern && r.3.bitPattern == ref.3.bitPattern, "\(t) threads")
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import RealModule
+import Testing
+
+@testable import Blockwise
+
+/// SplitMix64: a small seeded generator, so every run sees the same data.
+struct SeededGenerator: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+extension NDArrayScalar {
+  static func sample<G: RandomNumberGenerator>(in range: ClosedRange<Double>, using g: inout G) -> Self {
+    Self(Double.random(in: range, using: &g))
+  }
+}
+
+func randomArray<E: NDArrayScalar>(
+  _: E.Type, shape: [Int], in range: ClosedRange<Double> = -1...1, seed: UInt64
+) -> NDArray<E> {
+  var g = SeededGenerator(seed: seed)
+  let n = shape.reduce(1, *)
+  return try! NDArray((0..<n).map { _ in E.sample(in: range, using: &g) }, shape: shape)
+}
+
+/// Distance in ulps between `y` and a higher-precision reference, measured
+/// against the ulp of the reference rounded to `E`.
+func ulpError<E: NDArrayScalar>(_ y: E, reference ref: Float80) -> Double {
+  if ref.isNaN { return y.isNaN ? 0 : .infinity }
+  let rounded = E(ref)
+  if rounded.isInfinite || y.isInfinite { return y == rounded ? 0 : .infinity }
+  if y.isNaN { return .infinity }
+  var ulp = rounded == 0 ? E.leastNonzeroMagnitude : rounded.ulp
+  // Just below a power of two the spacing is half as large.
+  if rounded != 0 && rounded.magnitude.significandBitPattern == 0 && Float80(rounded.magnitude) > ref.magnitude {
+    ulp = Swift.max(rounded.magnitude.nextDown.ulp, E.leastNonzeroMagnitude)
+  }
+  return Double((Float80(y) - ref).magnitude / Float80(ulp))
+}
+
+/// Thread counts every determinism test runs under.
+let threadCounts = [1, 2, 3, 8]
+
+// MARK: - Fixtures (made by Fixtures/make_fixtures.py from numpy/scipy)
+
+enum Fixtures {
+  static func url(_ name: String) -> URL {
+    Bundle.module.url(forResource: "data", withExtension: nil)!.appendingPathComponent(name)
+  }
+
+  static func json(_ name: String) throws -> [String: Any] {
+    let data = try Data(contentsOf: url(name))
+    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+  }
+}
+
+/// Doubles from the fixtures' string encoding ("nan", "inf" included).
+func doubles(_ any: Any?) -> [Double] {
+  (any as! [String]).map { Double($0)! }
+}
+
+func ints(_ any: Any?) -> [Int] {
+  (any as! [Any]).map { ($0 as! NSNumber).intValue }
+}
