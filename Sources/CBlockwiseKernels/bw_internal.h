@@ -88,15 +88,20 @@ static inline double bw_exp1_for_f32(double x) {
 
 // MARK: AVX2 + FMA
 
-BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
-  // max/min return their second operand when either is NaN: NaN passes.
-  x = _mm256_min_pd(_mm256_set1_pd(BW_EXP_HI), _mm256_max_pd(_mm256_set1_pd(BW_EXP_LO), x));
-  __m256d n = _mm256_round_pd(_mm256_mul_pd(x, _mm256_set1_pd(BW_LOG2E)),
-                              _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+// Core for |x| <= 708, where 2^n is a normal double: n comes out of the
+// shifter's low mantissa bits, and those bits shifted into the exponent
+// field are the scale, so no float-int conversions are needed.
+BW_AVX2 static inline __m256d bw_exp4_core(__m256d x) {
+  const __m256d shifter = _mm256_set1_pd(6755399441055744.0);  // 1.5 * 2^52
+  __m256d k = _mm256_fmadd_pd(x, _mm256_set1_pd(BW_LOG2E), shifter);
+  __m256d n = _mm256_sub_pd(k, shifter);
   __m256d r_hi = _mm256_fnmadd_pd(n, _mm256_set1_pd(BW_LN2_HI), x);  // exact
   __m256d c = _mm256_mul_pd(n, _mm256_set1_pd(BW_LN2_LO));
   __m256d r = _mm256_sub_pd(r_hi, c);
-  // Estrin-style split of the degree-11 q(r) shortens the dependency chain.
+  // Estrin's split of the degree-11 q(r): a short dependency chain matters
+  // more than one extra multiply, because a fused sum keeps few vectors in
+  // flight (measured on the 2-core AMD EPYC dev box: 1.41 ns per exp with
+  // Estrin, 2.06 ns with Horner).
   __m256d r2 = _mm256_mul_pd(r, r);
   __m256d r4 = _mm256_mul_pd(r2, r2);
   __m256d p23 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C3), r, _mm256_set1_pd(BW_C2));
@@ -105,22 +110,29 @@ BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
   __m256d p89 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C9), r, _mm256_set1_pd(BW_C8));
   __m256d pab = _mm256_fmadd_pd(_mm256_set1_pd(BW_C11), r, _mm256_set1_pd(BW_C10));
   __m256d pcd = _mm256_fmadd_pd(_mm256_set1_pd(BW_C13), r, _mm256_set1_pd(BW_C12));
-  __m256d q_lo = _mm256_fmadd_pd(p45, r2, p23);               // c2..c5
-  __m256d q_mid = _mm256_fmadd_pd(p89, r2, p67);              // c6..c9
-  __m256d q_hi = _mm256_fmadd_pd(pcd, r2, pab);               // c10..c13
-  __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(q_hi, r4, q_mid), r4, q_lo);
-  // e = 1 + r_hi - c + r^2 q with 1 + r_hi split exactly (Fast2Sum).
+  __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_fmadd_pd(pcd, r2, pab), r4, _mm256_fmadd_pd(p89, r2, p67)), r4, _mm256_fmadd_pd(p45, r2, p23));
+  // e = 1 + r_hi - c + r^2 q with 1 + r_hi split exactly (Fast2Sum), so the
+  // last addition is the only large rounding (worst ~0.52 ulp, not ~0.97).
   __m256d one = _mm256_set1_pd(1.0);
   __m256d s = _mm256_add_pd(one, r_hi);
   __m256d tail = _mm256_add_pd(_mm256_add_pd(_mm256_sub_pd(one, s), r_hi), _mm256_fmsub_pd(q, r2, c));
   __m256d e = _mm256_add_pd(s, tail);
-  __m128i ni = _mm256_cvtpd_epi32(n);  // NaN lanes give INT_MIN; e is NaN there anyway
-  __m128i n1 = _mm_srai_epi32(ni, 1);
-  __m128i n2 = _mm_sub_epi32(ni, n1);
-  __m128i bias = _mm_set1_epi32(1023);
-  __m256d s1 = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_cvtepi32_epi64(_mm_add_epi32(n1, bias)), 52));
-  __m256d s2 = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_cvtepi32_epi64(_mm_add_epi32(n2, bias)), 52));
-  return _mm256_mul_pd(_mm256_mul_pd(e, s1), s2);
+  // (n + 2^51) << 52 wraps to n << 52; adding 1023 << 52 makes 2^n.
+  __m256i bits = _mm256_add_epi64(_mm256_slli_epi64(_mm256_castpd_si256(k), 52),
+                                  _mm256_set1_epi64x(1023LL << 52));
+  return _mm256_mul_pd(e, _mm256_castsi256_pd(bits));
+}
+
+/// exp of 4 doubles. Lanes beyond |x| <= 708 (overflow, subnormal results,
+/// infinities, NaN) are rare and go through the exact scalar path.
+BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
+  __m256d ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+  __m256d ok = _mm256_cmp_pd(ax, _mm256_set1_pd(708.0), _CMP_LE_OQ);  // false for NaN
+  if (__builtin_expect(_mm256_movemask_pd(ok) == 0xF, 1)) return bw_exp4_core(x);
+  double t[4];
+  _mm256_storeu_pd(t, x);
+  for (int l = 0; l < 4; l++) t[l] = bw_exp1(t[l]);
+  return _mm256_loadu_pd(t);
 }
 
 BW_AVX2 static inline __m256d bw_exp4_for_f32(__m256d x) {

@@ -75,3 +75,13 @@ void bw_exp_f32(const float *x, float *y, long n) {
 
 BW_BINARY(double, f64)
 BW_BINARY(float, f32)
+
+// MARK: conversions (Float data through the Double spline kernels)
+
+void bw_widen_f32(const float *src, double *dst, long n) {
+  for (long i = 0; i < n; i++) dst[i] = (double)src[i];
+}
+
+void bw_narrow_f64(const double *src, float *dst, long n) {
+  for (long i = 0; i < n; i++) dst[i] = (float)src[i];
+}

@@ -38,10 +38,6 @@ double bw_sum_f64(const double *x, long n) {
 
 double bw_sum_f32(const float *x, long n) { BW_SUM8(float, double, (double)v) }
 
-double bw_square_affine_sum_f64(const double *x, double a, double b, long n) {
-  BW_SUM8(double, double, (v * v) * a + b)
-}
-
 // MARK: sum of exp
 
 BW_AVX2 static double sum_exp_f64_avx2(const double *x, long n, double shift) {

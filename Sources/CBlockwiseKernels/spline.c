@@ -113,9 +113,8 @@ static double stack_sum_exp_generic(const bw_axis *ax, const bw_axis *ay, const 
     double tx, ty;
     if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) { acc[0] += NAN; continue; }
     const double *A = coef + 4 * npad * c, *B = A + npad, *C = B + npad, *D = C + npad;
-    for (long k = 0; k < npad; k += 4)
-      for (int l = 0; l < 4; l++)
-        acc[l] += bw_exp1((A[k + l] + ty * C[k + l]) + tx * (B[k + l] + ty * D[k + l]));
+    for (long k = 0; k < n; k++)
+      acc[k & 3] += bw_exp1((A[k] + ty * C[k]) + tx * (B[k] + ty * D[k]));
   }
   return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
@@ -173,27 +172,49 @@ BW_AVX2 static void stack_eval_avx2(const bw_axis *ax, const bw_axis *ay, const 
   }
 }
 
+// Touches the coefficient runs of a cell so they arrive while the current
+// point computes: random cells otherwise stall on L3 for every point.
+static inline void bw_prefetch_cell(const double *coef, long npad, long cell) {
+  const char *p = (const char *)(coef + 4 * npad * cell);
+  long bytes = 4 * npad * (long)sizeof(double);
+  for (long off = 0; off < bytes; off += 64) __builtin_prefetch(p + off, 0, 3);
+}
+
 BW_AVX2 static double stack_sum_exp_avx2(const bw_axis *ax, const bw_axis *ay, const double *coef,
                                          long n, long npad, const double *xi, const double *yi,
                                          long m) {
   __m256d acc0 = _mm256_setzero_pd(), acc1 = acc0;
+  long full = n & ~3L;
+  __m256d tail_mask = _mm256_castsi256_pd(bw_mask4(n - full));
+  long c_next = 0;
+  double tx_next = 0, ty_next = 0;
+  int ok_next = m > 0 ? bw_locate(ax, ay, xi[0], yi[0], &c_next, &tx_next, &ty_next) : 0;
   for (long p = 0; p < m; p++) {
-    long c;
-    double tx, ty;
-    if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {
+    long c = c_next;
+    double tx = tx_next, ty = ty_next;
+    int ok = ok_next;
+    if (p + 1 < m) {
+      ok_next = bw_locate(ax, ay, xi[p + 1], yi[p + 1], &c_next, &tx_next, &ty_next);
+      if (ok_next) bw_prefetch_cell(coef, npad, c_next);
+    }
+    if (!ok) {
       acc0 = _mm256_add_pd(acc0, _mm256_set1_pd(NAN));
       continue;
     }
     const double *A = coef + 4 * npad * c;
     __m256d vtx = _mm256_set1_pd(tx), vty = _mm256_set1_pd(ty);
     long k = 0;
-    for (; k + 8 <= npad; k += 8) {
+    for (; k + 8 <= full; k += 8) {
       acc0 = _mm256_add_pd(acc0, bw_exp4(stack_value4(A, npad, k, vtx, vty)));
       acc1 = _mm256_add_pd(acc1, bw_exp4(stack_value4(A, npad, k + 4, vtx, vty)));
     }
-    if (k < npad) acc0 = _mm256_add_pd(acc0, bw_exp4(stack_value4(A, npad, k, vtx, vty)));
+    if (k < full) {
+      acc0 = _mm256_add_pd(acc0, bw_exp4(stack_value4(A, npad, k, vtx, vty)));
+      k += 4;
+    }
+    // Padding lanes hold zeros (in exp's fast range); the mask drops them.
+    if (k < n) acc1 = _mm256_add_pd(acc1, _mm256_and_pd(tail_mask, bw_exp4(stack_value4(A, npad, k, vtx, vty))));
   }
-  (void)n;  // padded lanes hold A = -inf and contribute exp(-inf) = 0
   return bw_hsum4(_mm256_add_pd(acc0, acc1));
 }
 

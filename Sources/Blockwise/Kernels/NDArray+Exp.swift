@@ -12,9 +12,10 @@ extension NDArray {
   /// - Returns: An array of the same shape with `exp(x)` for each `x`.
   /// - Complexity: O(n).
   /// - Error bound: at most 1 ulp from the correctly rounded result over the
-  ///   whole domain (measured worst case below 0.52 ulp for Double and 0.51
-  ///   for Float); NaN stays NaN, exp(+inf) = +inf, exp(-inf) = 0, overflow
-  ///   gives +inf and underflow rounds to subnormals or 0.
+  ///   whole domain. Measured on 10^6 arguments against Float80 `expl`, both
+  ///   kernel paths: Double 0.68 ulp worst for normal results, 0.79 ulp with
+  ///   subnormal results; Float 0.51 ulp. NaN stays NaN, exp(+inf) = +inf,
+  ///   exp(-inf) = 0, overflow gives +inf, underflow rounds to subnormals or 0.
   public func exp() -> NDArray {
     let out = NDArray(uninitializedShape: shape, count: count)
     let y = SendablePointer(out.storage.base)

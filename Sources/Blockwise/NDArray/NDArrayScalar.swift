@@ -21,6 +21,9 @@ public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConver
   static func _bwSumExp(_ x: UnsafePointer<Self>, _ n: Int, _ shift: Double) -> Double
   static func _bwMax(_ x: UnsafePointer<Self>, _ n: Int) -> Double
   static func _bwMin(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+  // Conversions through Double (the spline kernels compute in Double)
+  static func _bwWiden(_ src: UnsafePointer<Self>, _ dst: UnsafeMutablePointer<Double>, _ n: Int)
+  static func _bwNarrow(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Self>, _ n: Int)
   // BLAS / LAPACK (row-major)
   static func _bwDot(_ n: Int, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>) -> Self
   static func _bwGemm(
@@ -35,6 +38,12 @@ public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConver
 }
 
 extension Double: NDArrayScalar {
+  public static func _bwWiden(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
+    dst.update(from: src, count: n)
+  }
+  public static func _bwNarrow(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
+    dst.update(from: src, count: n)
+  }
   public static func _bwExp(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
     bw_exp_f64(x, y, n)
   }
@@ -78,6 +87,12 @@ extension Double: NDArrayScalar {
 }
 
 extension Float: NDArrayScalar {
+  public static func _bwWiden(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
+    bw_widen_f32(src, dst, n)
+  }
+  public static func _bwNarrow(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    bw_narrow_f64(src, dst, n)
+  }
   public static func _bwExp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
     bw_exp_f32(x, y, n)
   }

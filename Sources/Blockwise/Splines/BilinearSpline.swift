@@ -105,7 +105,7 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
                 bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, dst, r.count)
               } else {
                 bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, scratch, r.count)
-                for i in 0..<r.count { po[r.lowerBound + i] = Element(scratch[i]) }
+                Element._bwNarrow(scratch, po.advanced(by: r.lowerBound), r.count)
               }
             }
           }
@@ -139,7 +139,7 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
           for i in r {
             scratch.update(repeating: gxs[i], count: cols)
             bw_spline_eval(ax.axis, ay.axis, coef.base, scratch, UnsafePointer(py.raw), scratch + cols, cols)
-            for j in 0..<cols { po[i * cols + j] = Element(scratch[cols + j]) }
+            Element._bwNarrow(scratch + cols, po.advanced(by: i * cols), cols)
           }
         }
       }

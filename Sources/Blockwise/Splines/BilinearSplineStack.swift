@@ -65,8 +65,8 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
           let run = c + (i * (ny - 1) + j) * 4 * np
           for k in 0..<np {
             guard k < n else {
-              // Padding lanes: value -inf, so exp adds 0 to fused sums.
-              run[k] = -.infinity
+              // Padding lanes: zeros, masked off by the kernels.
+              run[k] = 0
               run[np + k] = 0
               run[2 * np + k] = 0
               run[3 * np + k] = 0
@@ -122,7 +122,7 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
               } else {
                 bw_stack_eval(ax.axis, ay.axis, coef.base, n, np, dx, dy, r.count, scratch, r.count)
                 for k in 0..<n {
-                  for i in 0..<r.count { po[k * m + r.lowerBound + i] = Element(scratch[k * r.count + i]) }
+                  Element._bwNarrow(scratch + k * r.count, po.advanced(by: k * m + r.lowerBound), r.count)
                 }
               }
             }

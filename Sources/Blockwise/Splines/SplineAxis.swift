@@ -125,9 +125,7 @@ func withDoublePoints<E: NDArrayScalar, R>(
     return body(px, py, scratch)
   }
   let scratch = bw_scratch((2 * m + extra) * 8)!.assumingMemoryBound(to: Double.self)
-  for i in 0..<m {
-    scratch[i] = Double(x[range.lowerBound + i])
-    scratch[m + i] = Double(y[range.lowerBound + i])
-  }
+  E._bwWiden(x + range.lowerBound, scratch, m)
+  E._bwWiden(y + range.lowerBound, scratch + m, m)
   return body(scratch, scratch + m, scratch + 2 * m)
 }

@@ -31,10 +31,6 @@ void bw_binary_f32(int op, const float *a, const float *b, float *y, long n);
 void bw_binary_scalar_f64(int op, const double *a, double s, int scalar_on_left, double *y, long n);
 void bw_binary_scalar_f32(int op, const float *a, float s, int scalar_on_left, float *y, long n);
 
-/// Sum over i of (x[i] * x[i]) * a + b, in one pass with no temporary (the
-/// fused pipeline of the benchmark's W3); fixed summation order for a given n.
-double bw_square_affine_sum_f64(const double *x, double a, double b, long n);
-
 // MARK: - Reductions over one leaf (fixed summation order for a given n)
 
 double bw_sum_f64(const double *x, long n);
@@ -49,6 +45,10 @@ double bw_max_f32(const float *x, long n);
 double bw_min_f32(const float *x, long n);
 /// Pairwise (cascade) sum of n partials, in index order.
 double bw_pairwise_sum(const double *p, long n);
+
+/// dst[i] = (double)src[i] and back (rounding to nearest).
+void bw_widen_f32(const float *src, double *dst, long n);
+void bw_narrow_f64(const double *src, float *dst, long n);
 
 // MARK: - Bilinear splines (double data; Float inputs are widened by the caller)
 
@@ -73,7 +73,7 @@ double bw_spline_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coe
                          const double *xi, const double *yi, long m);
 
 /// Stack of n splines on one grid; coef holds, per cell, four runs of npad
-/// doubles (A, B, C, D), npad a multiple of 4, padded with A = -inf, B = C = D = 0.
+/// doubles (A, B, C, D), npad a multiple of 4, padded with zeros (ignored).
 /// out[k * ldo + i] = f_k(xi[i], yi[i]).
 void bw_stack_eval(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
                    const double *xi, const double *yi, long m, double *out, long ldo);

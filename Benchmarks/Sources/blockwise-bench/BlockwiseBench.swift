@@ -1,0 +1,123 @@
+import ArgumentParser
+import Blockwise
+import BlockwiseBaselines
+import Foundation
+
+@main
+struct BlockwiseBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "blockwise-bench",
+    abstract: "Runs Blockwise's seed workloads beside scalar loops and naive per-element parallelism.",
+    discussion: """
+      W1 spline stack sumExp, W2 logSumExp per row, W3 fused vs unfused pipeline, W4 big reductions.
+      Every variant's result is checked against the scalar loop; a mismatch exits non-zero.
+      """)
+
+  @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4).")
+  var workloads: String = "w1,w2,w3,w4"
+  @Option(help: "Timed repeats per variant (median reported), after one warm-up.")
+  var repeats: Int = 5
+  @Option(help: "A variant whose warm-up takes longer than this (seconds) is reported from that one run.")
+  var slowSeconds: Double = 1.0
+  @Option(help: "Threads for the all-threads variants (default: the pool's count).")
+  var threads: Int?
+  @Option(help: "W1: number of splines.") var splines: Int = 50
+  @Option(help: "W1: knots per axis (axes 0..<grid).") var grid: Int = 50
+  @Option(help: "W1: number of points.") var points: Int = 1_000_000
+  @Option(help: "W2: rows.") var rows: Int = 1000
+  @Option(help: "W2: row lengths, comma-separated.") var rowLengths: String = "10000,100000"
+  @Option(help: "W3: number of arrays.") var arrays: Int = 100
+  @Option(help: "W3: array shape RxC.") var arrayShape: String = "500x2000"
+  @Option(help: "W4: number of Doubles.") var reductionCount: Int = 50_000_000
+  @Option(help: "Size of the read-bandwidth probe in MiB.") var bandwidthMiB: Int = 1024
+  @Option(help: "Write every figure as JSON to this path.") var json: String?
+
+  func run() throws {
+    if let t = threads { ComputePool.shared.threadCount = t }
+    let all = ComputePool.shared.threadCount
+    let machine = probeMachine(threads: all)
+    print("# blockwise-bench")
+    print("CPU: \(machine.cpu); cores usable: \(machine.cores); pool threads: \(all); L2 per core: \(machine.l2Bytes / 1024) KiB; kernels: \(machine.isa)")
+    print(String(format: "Read bandwidth (sum over %d MiB): %.1f GB/s all threads, %.1f GB/s one thread", bandwidthMiB,
+                 machine.readGBPerSecondAllThreads, machine.readGBPerSecondOneThread))
+    print(String(format: "Vectorised exp in cache: %.3f ns per Double per core", machine.expNsPerElementPerCore))
+    print("Times are medians of \(repeats) runs after a warm-up (n = samples); % limit = hardware bound / time.")
+
+    let ctx = Context(options: self, machine: machine, threads: all, repeats: repeats, slowSeconds: slowSeconds)
+    var rows: [Row] = []
+    let wanted = Set(workloads.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+    if wanted.contains("w1") { rows += try workloadW1(ctx) }
+    if wanted.contains("w2") { rows += try workloadW2(ctx) }
+    if wanted.contains("w3") { rows += try workloadW3(ctx) }
+    if wanted.contains("w4") { rows += try workloadW4(ctx) }
+
+    let failed = rows.filter { !$0.passed }
+    if let path = json {
+      let report = Report(
+        command: CommandLine.arguments.joined(separator: " "), date: ISO8601DateFormatter().string(from: Date()),
+        machine: machine, rows: rows)
+      let enc = JSONEncoder()
+      enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+      try enc.encode(report).write(to: URL(fileURLWithPath: path))
+      progress("wrote \(path)")
+    }
+    if !failed.isEmpty {
+      print("\n\(failed.count) variant(s) disagree with the scalar loop:")
+      for f in failed { print("  \(f.workload) / \(f.variant): relative error \(f.relativeErrorVsScalar)") }
+      throw ExitCode(1)
+    }
+    print("\nAll \(rows.count) variants agree with the scalar loop.")
+  }
+
+  func probeMachine(threads: Int) -> Machine {
+    progress("probing read bandwidth and exp rate")
+    let n = bandwidthMiB * 1024 * 1024 / 8
+    let big = NDArray<Double>(repeating: 1, shape: [n])
+    let allBW = measure(repeats: 3, slowSeconds: 100) { big.sum() }
+    let oneBW = measure(repeats: 3, slowSeconds: 100) { ComputePool.withThreadCount(1) { big.sum() } }
+    let small = NDArray(uniformArray(4096, -5, 5, seed: 1))
+    let reps = 2000
+    let expRun = measure(repeats: 5, slowSeconds: 100) {
+      ComputePool.withThreadCount(1) { (0..<reps).reduce(0.0) { acc, _ in acc + small.sumExp() } }
+    }
+    return Machine(
+      cpu: cpuModel(), cores: ComputePool.defaultThreadCount, threads: threads, l2Bytes: BlockPolicy.l2CacheBytes,
+      isa: kernelISA,
+      readGBPerSecondAllThreads: Double(n * 8) / allBW.median / 1e9,
+      readGBPerSecondOneThread: Double(n * 8) / oneBW.median / 1e9,
+      expNsPerElementPerCore: expRun.median / Double(reps * 4096) * 1e9)
+  }
+}
+
+/// What every workload needs to measure and judge its variants.
+struct Context {
+  let options: BlockwiseBench
+  let machine: Machine
+  let threads: Int
+  let repeats: Int
+  let slowSeconds: Double
+
+  /// The hardware bound: the larger of reading `bytes` once and computing
+  /// `exps` exponentials, on `threads` cores.
+  func limit(bytes: Double, exps: Double, threads t: Int) -> Double {
+    let bw = (t > 1 ? machine.readGBPerSecondAllThreads : machine.readGBPerSecondOneThread) * 1e9
+    let cores = Double(min(t, machine.cores))
+    return max(bytes / bw, exps * machine.expNsPerElementPerCore * 1e-9 / max(cores, 1))
+  }
+
+  func row(
+    _ workload: String, _ variant: String, threads t: Int, elements: Double, bytes: Double, exps: Double,
+    tolerance: Double, scalar: (time: Double, value: Double)?, _ body: () throws -> Double
+  ) rethrows -> Row {
+    progress("\(workload): \(variant)")
+    let m = try measure(repeats: repeats, slowSeconds: slowSeconds, body)
+    let reference = scalar?.value ?? m.value
+    let rel = reference == m.value ? 0 : abs(m.value - reference) / max(abs(reference), .leastNormalMagnitude)
+    let lim = limit(bytes: bytes, exps: exps, threads: t)
+    return Row(
+      workload: workload, variant: variant, threads: t, medianSeconds: m.median, samples: m.samples,
+      elements: elements, nsPerElement: m.median / elements * 1e9,
+      speedupOverScalar: (scalar?.time ?? m.median) / m.median, percentOfLimit: 100 * lim / m.median,
+      limitSeconds: lim, result: m.value, relativeErrorVsScalar: rel, passed: rel <= tolerance && m.value.isFinite)
+  }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Seconds taken by `body`, and its result.
+@inline(never)
+func timed<T>(_ body: () throws -> T) rethrows -> (Double, T) {
+  let start = DispatchTime.now().uptimeNanoseconds
+  let v = try body()
+  let end = DispatchTime.now().uptimeNanoseconds
+  return (Double(end - start) * 1e-9, v)
+}
+
+/// Median of `repeats` timed runs after one warm-up. A variant whose warm-up
+/// alone exceeds `slowSeconds` is reported from that single run, so the
+/// slow baselines do not dominate the benchmark's own time.
+func measure<T>(repeats: Int, slowSeconds: Double, _ body: () throws -> T) rethrows -> (median: Double, samples: Int, value: T) {
+  let (warm, first) = try timed(body)
+  if warm > slowSeconds { return (warm, 1, first) }
+  var times: [Double] = []
+  var last = first
+  for _ in 0..<max(repeats, 1) {
+    let (t, v) = try timed(body)
+    times.append(t)
+    last = v
+  }
+  times.sort()
+  let mid = times.count / 2
+  let median = times.count % 2 == 1 ? times[mid] : 0.5 * (times[mid - 1] + times[mid])
+  return (median, times.count, last)
+}
+
+func progress(_ s: String) {
+  FileHandle.standardError.write(("[blockwise-bench] " + s + "\n").data(using: .utf8)!)
+}
+
+/// SplitMix64, so every run measures the same data.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  /// Uniform in [lo, hi) from the top 53 bits.
+  mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
+    lo + (hi - lo) * Double(next() >> 11) * 0x1p-53
+  }
+}
+
+func uniformArray(_ n: Int, _ lo: Double, _ hi: Double, seed: UInt64) -> [Double] {
+  var g = SplitMix(state: seed)
+  return (0..<n).map { _ in g.uniform(lo, hi) }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import Blockwise
+import BlockwiseBaselines
+import Foundation
+
+// MARK: - W1: stack of bilinear splines, total of exp
+
+func workloadW1(_ c: Context) throws -> [Row] {
+  let cmd = c.options
+  let n = cmd.splines, g = cmd.grid, m = cmd.points
+  progress("W1: generating \(n) splines on \(g)x\(g), \(m) points")
+  let axis = (0..<g).map(Double.init)
+  let z = uniformArray(n * g * g, 0, 1, seed: 11)
+  let xs = uniformArray(m, 0, Double(g - 1), seed: 12)
+  let ys = uniformArray(m, 0, Double(g - 1), seed: 13)
+  let scalarSplines = (0..<n).map { k in ScalarBilinear(x: axis, y: axis, z: Array(z[(k * g * g)..<((k + 1) * g * g)])) }
+  let stack = try BilinearSplineStack(x: NDArray(axis), y: NDArray(axis), values: NDArray(z, shape: [n, g, g]))
+  let px = NDArray(xs), py = NDArray(ys)
+  let elements = Double(n * m)
+  let title = "W1  \(n) bilinear splines on a \(g)x\(g) grid, \(m) points, sum of exp (elements = spline-points)"
+
+  func row(_ variant: String, _ t: Int, tol: Double = 1e-12, scalar: (Double, Double)?, _ body: () throws -> Double) rethrows -> Row {
+    try c.row("W1", variant, threads: t, elements: elements, bytes: Double(16 * m), exps: elements,
+              tolerance: tol, scalar: scalar, body)
+  }
+  var rows: [Row] = []
+  let scalar = row("scalar loop (Foundation.exp)", 1, scalar: nil) {
+    ScalarLoop.splineSumExp(scalarSplines, x: xs, y: ys)
+  }
+  rows.append(scalar)
+  let ref = (scalar.medianSeconds, scalar.result)
+  rows.append(row("naive concurrentPerform per point", c.threads, scalar: ref) {
+    NaivePerElement.splineSumExp(scalarSplines, x: xs, y: ys)
+  })
+  rows.append(try row("Blockwise, 1 thread", 1, scalar: ref) {
+    try ComputePool.withThreadCount(1) { try stack.sumExp(x: px, y: py) }
+  })
+  rows.append(try row("Blockwise, all threads", c.threads, scalar: ref) { try stack.sumExp(x: px, y: py) })
+
+  // Float: same data rounded to Float; checked against the scalar loop on
+  // the rounded data (the rounding itself moves the total by ~1e-8).
+  let zf = z.map { Float($0) }, xf = xs.map { Float($0) }, yf = ys.map { Float($0) }
+  let stackF = try BilinearSplineStack(
+    x: NDArray(axis.map { Float($0) }), y: NDArray(axis.map { Float($0) }), values: NDArray(zf, shape: [n, g, g]))
+  let pxf = NDArray(xf), pyf = NDArray(yf)
+  let roundedSplines = (0..<n).map { k in
+    ScalarBilinear(x: axis, y: axis, z: zf[(k * g * g)..<((k + 1) * g * g)].map { Double($0) })
+  }
+  let floatRef = ScalarLoop.splineSumExp(roundedSplines, x: xf.map { Double($0) }, y: yf.map { Double($0) })
+  let fref = (scalar.medianSeconds, floatRef)
+  rows.append(try row("Blockwise Float, 1 thread", 1, tol: 1e-6, scalar: fref) {
+    Double(try ComputePool.withThreadCount(1) { try stackF.sumExp(x: pxf, y: pyf) })
+  })
+  rows.append(try row("Blockwise Float, all threads", c.threads, tol: 1e-6, scalar: fref) {
+    Double(try stackF.sumExp(x: pxf, y: pyf))
+  })
+  printTable(title: title, rows: rows)
+  return rows
+}
+
+// MARK: - W2: logSumExp of every row
+
+func workloadW2(_ c: Context) throws -> [Row] {
+  let cmd = c.options
+  var rows: [Row] = []
+  for cols in cmd.rowLengths.split(separator: ",").compactMap({ Int($0) }) {
+    let r = cmd.rows
+    progress("W2: generating \(r) x \(cols)")
+    let a = try NDArray(uniformArray(r * cols, -10, 10, seed: UInt64(cols)), shape: [r, cols])
+    let elements = Double(r * cols)
+    let name = "W2 \(r)x\(cols)"
+    func row(_ variant: String, _ t: Int, scalar: (Double, [Double])?, _ body: () -> [Double]) -> Row {
+      // Each variant yields the 1000 results; the row is judged on the worst
+      // relative difference to the scalar loop, and reports their sum.
+      var worst = 0.0
+      var out = c.row(name, variant, threads: t, elements: elements, bytes: 8 * elements, exps: elements,
+                      tolerance: .infinity, scalar: scalar.map { ($0.0, $0.1.reduce(0, +)) }) {
+        let v = body()
+        if let ref = scalar?.1 {
+          worst = zip(v, ref).map { abs($0 - $1) / max(abs($1), .leastNormalMagnitude) }.max() ?? 0
+        }
+        return v.reduce(0, +)
+      }
+      out.relativeErrorVsScalar = worst
+      out.passed = worst <= 1e-12 && out.result.isFinite
+      return out
+    }
+    var scalarValues: [Double] = []
+    let scalar = row("scalar loop (Foundation.exp)", 1, scalar: nil) {
+      scalarValues = a.withUnsafeBufferPointer { p in
+        (0..<r).map { i in ScalarLoop.logSumExp(UnsafeBufferPointer(rebasing: p[(i * cols)..<((i + 1) * cols)])) }
+      }
+      return scalarValues
+    }
+    var group = [scalar]
+    let ref = (scalar.medianSeconds, scalarValues)
+    group.append(row("naive concurrentPerform per row", c.threads, scalar: ref) {
+      a.withUnsafeBufferPointer { NaivePerElement.rowsLogSumExp($0.baseAddress!, rows: r, cols: cols) }
+    })
+    group.append(row("Blockwise parallelMapRows, 1 thread", 1, scalar: ref) {
+      ComputePool.withThreadCount(1) { ComputePool.shared.parallelMapRows(a) { $0.logSumExp() } }
+    })
+    group.append(row("Blockwise parallelMapRows, all threads", c.threads, scalar: ref) {
+      ComputePool.shared.parallelMapRows(a) { $0.logSumExp() }
+    })
+    printTable(title: "\(name): logSumExp of each row, zero-copy row views", rows: group)
+    rows += group
+  }
+  return rows
+}
+
+// MARK: - W3: ((x*x)*3)+1 then sum, unfused vs fused
+
+func workloadW3(_ c: Context) throws -> [Row] {
+  let cmd = c.options
+  let dims = cmd.arrayShape.split(separator: "x").compactMap { Int($0) }
+  guard dims.count == 2 else { throw ValidationError("--array-shape must look like 500x2000") }
+  let k = cmd.arrays, per = dims[0] * dims[1]
+  progress("W3: generating \(k) arrays of \(dims[0])x\(dims[1])")
+  let arrays = try (0..<k).map { i in try NDArray(uniformArray(per, -1, 1, seed: 1000 + UInt64(i)), shape: dims) }
+  let elements = Double(k * per)
+  let name = "W3"
+  func row(_ variant: String, _ t: Int, scalar: (Double, Double)?, _ body: () throws -> Double) rethrows -> Row {
+    try c.row(name, variant, threads: t, elements: elements, bytes: 8 * elements, exps: 0, tolerance: 1e-12,
+              scalar: scalar, body)
+  }
+  // Fused: one pass per block through the public pool API; the loop is
+  // concrete Double code, so the compiler vectorises it.
+  func fused(_ a: NDArray<Double>) -> Double {
+    a.withUnsafeBufferPointer { buf in
+      let p = UncheckedPointer(UnsafeMutablePointer(mutating: buf.baseAddress!))
+      return ComputePool.shared.mapReduce(count: buf.count, blockLength: 32_768, map: { r in
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = r.lowerBound
+        while i + 4 <= r.upperBound {
+          let a0 = p.raw[i], a1 = p.raw[i + 1], a2 = p.raw[i + 2], a3 = p.raw[i + 3]
+          s0 += (a0 * a0) * 3 + 1; s1 += (a1 * a1) * 3 + 1; s2 += (a2 * a2) * 3 + 1; s3 += (a3 * a3) * 3 + 1
+          i += 4
+        }
+        while i < r.upperBound { s0 += (p.raw[i] * p.raw[i]) * 3 + 1; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+      }, combine: +) ?? 0
+    }
+  }
+  var rows: [Row] = []
+  let scalar = row("scalar loop", 1, scalar: nil) {
+    arrays.reduce(0.0) { acc, a in acc + a.withUnsafeBufferPointer { ScalarLoop.squareAffineSum($0) } }
+  }
+  rows.append(scalar)
+  let ref = (scalar.medianSeconds, scalar.result)
+  rows.append(row("naive concurrentPerform per element", c.threads, scalar: ref) {
+    arrays.reduce(0.0) { acc, a in acc + a.withUnsafeBufferPointer { NaivePerElement.mapSum($0) { ($0 * $0) * 3 + 1 } } }
+  })
+  rows.append(try row("Blockwise unfused (3 temporaries), all threads", c.threads, scalar: ref) {
+    try arrays.reduce(0.0) { acc, a in acc + ((try a * a) * 3 + 1).sum() }
+  })
+  rows.append(row("Blockwise fused, 1 thread", 1, scalar: ref) {
+    ComputePool.withThreadCount(1) { arrays.reduce(0.0) { $0 + fused($1) } }
+  })
+  rows.append(row("Blockwise fused, all threads", c.threads, scalar: ref) { arrays.reduce(0.0) { $0 + fused($1) } })
+  printTable(title: "W3  \(k) arrays of \(dims[0])x\(dims[1]): ((x*x)*3)+1 then sum", rows: rows)
+  return rows
+}
+
+// MARK: - W4: sumExp and logSumExp over one big array
+
+func workloadW4(_ c: Context) throws -> [Row] {
+  let cmd = c.options
+  let n = cmd.reductionCount
+  progress("W4: generating \(n) Doubles")
+  let a = NDArray(uniformArray(n, -10, 10, seed: 44))
+  let elements = Double(n)
+  var rows: [Row] = []
+  for op in ["sumExp", "logSumExp"] {
+    let name = "W4 \(op)"
+    func row(_ variant: String, _ t: Int, scalar: (Double, Double)?, _ body: () -> Double) -> Row {
+      c.row(name, variant, threads: t, elements: elements, bytes: 8 * elements, exps: elements, tolerance: 1e-12,
+            scalar: scalar, body)
+    }
+    let isSum = op == "sumExp"
+    let scalar = row("scalar loop (Foundation.exp)", 1, scalar: nil) {
+      a.withUnsafeBufferPointer { isSum ? ScalarLoop.sumExp($0) : ScalarLoop.logSumExp($0) }
+    }
+    var group = [scalar]
+    let ref = (scalar.medianSeconds, scalar.result)
+    group.append(row("naive concurrentPerform per element", c.threads, scalar: ref) {
+      a.withUnsafeBufferPointer { p in
+        if isSum { return NaivePerElement.mapSum(p) { Foundation.exp($0) } }
+        var m = -Double.infinity
+        for v in p { m = max(m, v) }
+        let shift = m
+        return shift + Foundation.log(NaivePerElement.mapSum(p) { Foundation.exp($0 - shift) })
+      }
+    })
+    group.append(row("Blockwise, 1 thread", 1, scalar: ref) {
+      ComputePool.withThreadCount(1) { isSum ? a.sumExp() : a.logSumExp() }
+    })
+    group.append(row("Blockwise, all threads", c.threads, scalar: ref) { isSum ? a.sumExp() : a.logSumExp() })
+    printTable(title: "W4  \(op) over \(n) Doubles", rows: group)
+    rows += group
+  }
+  return rows
+}
