@@ -52,3 +52,11 @@ func uniformArray(_ n: Int, _ lo: Double, _ hi: Double, seed: UInt64) -> [Double
   var g = SplitMix(state: seed)
   return (0..<n).map { _ in g.uniform(lo, hi) }
 }
+
+/// The shortest of `runs` timed runs (after one warm-up).
+func fastest<T>(runs: Int, _ body: () -> T) -> Double {
+  _ = body()
+  var best = Double.infinity
+  for _ in 0..<max(runs, 1) { best = min(best, timed(body).0) }
+  return best
+}

@@ -55,12 +55,12 @@ func formatSeconds(_ s: Double) -> String {
 
 func printTable(title: String, rows: [Row]) {
   print("\n## \(title)")
-  let header = [pad("variant", 34), pad("thr", 4, right: true), pad("median", 10, right: true), pad("n", 3, right: true),
+  let header = [pad("variant", 46), pad("thr", 4, right: true), pad("median", 10, right: true), pad("n", 3, right: true),
                 pad("ns/elem", 9, right: true), pad("vs scalar", 10, right: true), pad("% limit", 8, right: true), "  check"]
   print(header.joined(separator: " "))
-  print(String(repeating: "-", count: 92))
+  print(String(repeating: "-", count: 104))
   for r in rows {
-    print([pad(r.variant, 34), pad("\(r.threads)", 4, right: true), pad(formatSeconds(r.medianSeconds), 10, right: true),
+    print([pad(r.variant, 46), pad("\(r.threads)", 4, right: true), pad(formatSeconds(r.medianSeconds), 10, right: true),
            pad("\(r.samples)", 3, right: true), pad(String(format: "%.3f", r.nsPerElement), 9, right: true),
            pad(String(format: "%.1fx", r.speedupOverScalar), 10, right: true),
            pad(String(format: "%.0f%%", r.percentOfLimit), 8, right: true),

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Runs Blockwise's workloads W1-W4 with the tools a Python user has today
+and prints one merged table against blockwise-bench's JSON output.
+
+    make bench-compare            # builds, runs both drivers, writes bench-results/
+    python3 Benchmarks/python/compare.py --blockwise bench-results/blockwise.json --out bench-results
+
+Anchors per workload:
+  scipy   RectBivariateSpline.ev, serial (W1); scipy.special.logsumexp (W2, W4)
+  numpy   hand-vectorised (W1 bilinear gather; W2 per-row max/exp/sum; W3 unfused; W4 np.exp(a).sum())
+  numexpr all threads (ne.set_num_threads(cores))
+  mp      multiprocessing.Pool(cores), one chunk per core, arrays inherited by fork
+
+Ratio = Blockwise all-threads time / anchor time (below 1: Blockwise is faster);
+the "x faster" column is its inverse. Data are generated with the same sizes
+(not the same random numbers) as blockwise-bench.
+"""
+import argparse
+import json
+import math
+import multiprocessing as mp
+import os
+import sys
+import time
+
+import numpy as np
+import numexpr as ne
+import scipy.special
+from scipy.interpolate import RectBivariateSpline
+
+G = {}  # arrays inherited by forked workers (never pickled)
+
+
+def median_time(fn, repeats, slow):
+    t0 = time.perf_counter()
+    v = fn()
+    warm = time.perf_counter() - t0
+    if warm > slow:
+        return warm, 1, v
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        v = fn()
+        ts.append(time.perf_counter() - t0)
+    ts.sort()
+    return ts[len(ts) // 2], len(ts), v
+
+
+def bilinear_numpy(z3, xi, yi):
+    """Vectorised bilinear on the integer grid 0..g-1 for every spline: gathers."""
+    g = z3.shape[1]
+    i = np.clip(np.floor(xi).astype(np.int64), 0, g - 2)
+    j = np.clip(np.floor(yi).astype(np.int64), 0, g - 2)
+    tx, ty = xi - i, yi - j
+    total = 0.0
+    for z in z3:
+        v = (1 - tx) * ((1 - ty) * z[i, j] + ty * z[i, j + 1]) + tx * ((1 - ty) * z[i + 1, j] + ty * z[i + 1, j + 1])
+        total += np.exp(v).sum()
+    return total
+
+
+def w1_mp_chunk(bounds):
+    lo, hi = bounds
+    return bilinear_numpy(G["z3"], G["xi"][lo:hi], G["yi"][lo:hi])
+
+
+def w2_mp_chunk(bounds):
+    lo, hi = bounds
+    return scipy.special.logsumexp(G["a"][lo:hi], axis=1)
+
+
+def w3_mp_chunk(bounds):
+    lo, hi = bounds
+    return sum(float(((x * x) * 3 + 1).sum()) for x in G["arrays"][lo:hi])
+
+
+def w4_mp_chunk(bounds):
+    lo, hi = bounds
+    return float(np.exp(G["a"][lo:hi]).sum())
+
+
+def chunks(n, k):
+    step = (n + k - 1) // k
+    return [(s, min(n, s + step)) for s in range(0, n, step)]
+
+
+def run_pool(fn, n, cores):
+    with mp.get_context("fork").Pool(cores) as pool:
+        return pool.map(fn, chunks(n, cores))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--blockwise", required=True, help="JSON written by blockwise-bench --json")
+    ap.add_argument("--out", default="bench-results")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--slow-seconds", type=float, default=1.0)
+    ap.add_argument("--cores", type=int, default=len(os.sched_getaffinity(0)))
+    args = ap.parse_args()
+    with open(args.blockwise) as f:
+        bw = json.load(f)
+    cores = args.cores
+    ne.set_num_threads(cores)
+    rng = np.random.default_rng(7)
+    results = []  # (workload, anchor, seconds, samples)
+
+    def record(workload, anchor, fn):
+        print(f"[compare] {workload}: {anchor}", file=sys.stderr, flush=True)
+        t, n, _ = median_time(fn, args.repeats, args.slow_seconds)
+        results.append((workload, anchor, t, n))
+
+    rows = {r["workload"] for r in bw["rows"]}
+    # W1
+    if "W1" in rows:
+        cfg = next(r for r in bw["rows"] if r["workload"] == "W1")
+        n_spl, m = 50, int(cfg["elements"] // 50)
+        g = 50
+        z3 = rng.uniform(size=(n_spl, g, g))
+        xi, yi = rng.uniform(0, g - 1, size=(2, m))
+        ax = np.arange(float(g))
+        ff = [RectBivariateSpline(ax, ax, z3[k], kx=1, ky=1) for k in range(n_spl)]
+        G.update(z3=z3, xi=xi, yi=yi)
+        record("W1", "scipy serial", lambda: sum(np.sum(np.exp(f.ev(xi, yi))) for f in ff))
+        record("W1", "numpy vectorised", lambda: bilinear_numpy(z3, xi, yi))
+        record("W1", "numexpr", lambda: sum(
+            float(ne.evaluate("sum(exp(v))", local_dict={"v": f.ev(xi, yi)})) for f in ff))
+        record("W1", f"multiprocessing x{cores}", lambda: sum(run_pool(w1_mp_chunk, m, cores)))
+    # W2
+    for r in sorted({r["workload"] for r in bw["rows"] if r["workload"].startswith("W2")}):
+        rows_, cols = map(int, r.split()[1].split("x"))
+        a = rng.uniform(-10, 10, size=(rows_, cols))
+        G["a"] = a
+        record(r, "scipy logsumexp(axis=1)", lambda: scipy.special.logsumexp(a, axis=1))
+        record(r, "numpy max/exp/sum", lambda: (lambda mx: mx[:, 0] + np.log(np.exp(a - mx).sum(axis=1)))(
+            a.max(axis=1, keepdims=True)))
+        record(r, "numexpr", lambda: (lambda mx: mx[:, 0] + np.log(ne.evaluate("exp(a - mx)").sum(axis=1)))(
+            a.max(axis=1, keepdims=True)))
+        record(r, f"multiprocessing x{cores}", lambda: np.concatenate(run_pool(w2_mp_chunk, rows_, cores)))
+        del G["a"]
+    # W3
+    if "W3" in rows:
+        arrays = [rng.uniform(-1, 1, size=(500, 2000)) for _ in range(100)]
+        G["arrays"] = arrays
+        record("W3", "numpy unfused", lambda: sum(float(((x * x) * 3 + 1).sum()) for x in arrays))
+        record("W3", "numexpr", lambda: sum(float(ne.evaluate("sum(x * x * 3 + 1)")) for x in arrays))
+        record("W3", f"multiprocessing x{cores}", lambda: sum(run_pool(w3_mp_chunk, len(arrays), cores)))
+        del G["arrays"]
+    # W4
+    for op in ("sumExp", "logSumExp"):
+        name = f"W4 {op}"
+        if name not in rows:
+            continue
+        n = int(next(r for r in bw["rows"] if r["workload"] == name)["elements"])
+        if "a" not in G or G["a"].shape != (n,):
+            G["a"] = rng.uniform(-10, 10, size=n)
+        a = G["a"]
+        if op == "sumExp":
+            record(name, "numpy np.exp(a).sum()", lambda: float(np.exp(a).sum()))
+            record(name, "numexpr", lambda: float(ne.evaluate("sum(exp(a))")))
+            record(name, f"multiprocessing x{cores}", lambda: sum(run_pool(w4_mp_chunk, n, cores)))
+        else:
+            record(name, "scipy logsumexp", lambda: float(scipy.special.logsumexp(a)))
+            record(name, "numexpr", lambda: (lambda m_: m_ + math.log(float(ne.evaluate("sum(exp(a - m_))"))))(
+                float(a.max())))
+
+    # Merge with Blockwise's all-threads rows.
+    def blockwise_best(workload):
+        cands = [r for r in bw["rows"] if r["workload"] == workload and r["threads"] > 1
+                 and r["variant"].startswith("Blockwise") and "Float" not in r["variant"]
+                 and "unfused" not in r["variant"]]
+        return min(cands, key=lambda r: r["medianSeconds"]) if cands else None
+
+    print(f"\n# Blockwise vs Python tools ({bw['machine']['cpu']}, {bw['machine']['cores']} cores)")
+    print(f"{'workload':<18} {'anchor':<28} {'anchor time':>12} {'Blockwise':>11} {'ratio':>8} {'x faster':>9}")
+    print("-" * 92)
+    merged = []
+    for wl, anchor, t, n in results:
+        b = blockwise_best(wl)
+        if not b:
+            continue
+        ratio = b["medianSeconds"] / t
+        merged.append({"workload": wl, "anchor": anchor, "anchorSeconds": t, "samples": n,
+                       "blockwiseSeconds": b["medianSeconds"], "ratio": ratio})
+        print(f"{wl:<18} {anchor:<28} {t:>10.3f} s {b['medianSeconds']*1e3:>8.1f} ms {ratio:>8.4f} {1/ratio:>8.1f}x")
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "compare.json"), "w") as f:
+        json.dump({"machine": bw["machine"], "rows": merged}, f, indent=2)
+
+    # Chart: time per workload, log scale, one bar per variant.
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    workloads = sorted({m["workload"] for m in merged})
+    variants = []
+    times = {}
+    for m in merged:
+        times[(m["workload"], m["anchor"])] = m["anchorSeconds"]
+        times[(m["workload"], "Blockwise (all threads)")] = m["blockwiseSeconds"]
+    for m in merged:
+        if m["anchor"] not in variants:
+            variants.append(m["anchor"])
+    variants.append("Blockwise (all threads)")
+    fig, ax = plt.subplots(figsize=(12, 5))
+    width = 0.8 / len(variants)
+    for k, v in enumerate(variants):
+        xs = [i + k * width for i, w in enumerate(workloads) if (w, v) in times]
+        ys = [times[(w, v)] for w in workloads if (w, v) in times]
+        ax.bar(xs, ys, width, label=v)
+    ax.set_yscale("log")
+    ax.set_ylabel("seconds (log scale)")
+    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(workloads))])
+    ax.set_xticklabels(workloads)
+    ax.set_title(f"Blockwise vs Python tools, {bw['machine']['cpu']}, {bw['machine']['cores']} cores")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = os.path.join(args.out, "compare.png")
+    fig.savefig(path, dpi=110)
+    print(f"\nwrote {path} and compare.json", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
