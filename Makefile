@@ -44,9 +44,12 @@ bench-compare: deps
 	python3 Benchmarks/python/compare.py --blockwise bench-results/blockwise.json \
 	  --out bench-results $(COMPARE_ARGS)
 
-# package-benchmark micro-benchmarks (per kernel), checked against the saved baseline.
+# package-benchmark micro-benchmarks (per kernel), checked against the saved
+# baseline 'main' (Benchmarks/.benchmarkBaselines); a regression fails the check.
+# Refresh it with: cd Benchmarks && swift package --allow-writing-to-package-directory \
+#   benchmark baseline update main --target BlockwiseMicro
 bench-micro: deps
-	cd Benchmarks && $(SWIFT) package benchmark --target BlockwiseMicro
+	cd Benchmarks && $(SWIFT) package benchmark baseline check main --target BlockwiseMicro
 
 fixtures:
 	python3 Tests/BlockwiseTests/Fixtures/make_fixtures.py

@@ -12,7 +12,7 @@ let dependencies: [Package.Dependency] = [
   // keeps the identity stable whatever the clone's folder is called.
   .package(name: "Blockwise", path: ".."),
   .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-  .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+  .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
 ]
 
 // MARK: - Targets
@@ -40,10 +40,10 @@ let targets: [Target] = [
     name: "BlockwiseMicro",
     dependencies: [
       .product(name: "Blockwise", package: "Blockwise"),
-      .product(name: "Benchmark", package: "package-benchmark"),
+      .product(name: "Benchmark", package: "benchmark"),
     ],
     path: "Benchmarks/BlockwiseMicro",
-    plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+    plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
   ),
 ]
 
