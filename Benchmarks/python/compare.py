@@ -46,12 +46,16 @@ def median_time(fn, repeats, slow):
     return ts[len(ts) // 2], len(ts), v
 
 
-def bilinear_numpy(z3, xi, yi):
-    """Vectorised bilinear on the integer grid 0..g-1 for every spline: gathers."""
-    g = z3.shape[1]
+def cell_offsets(g, xi, yi):
+    """Cell indices and offsets on the integer grid 0..g-1."""
     i = np.clip(np.floor(xi).astype(np.int64), 0, g - 2)
     j = np.clip(np.floor(yi).astype(np.int64), 0, g - 2)
-    tx, ty = xi - i, yi - j
+    return i, j, xi - i, yi - j
+
+
+def bilinear_numpy(z3, xi, yi):
+    """Vectorised bilinear on the integer grid 0..g-1 for every spline: gathers."""
+    i, j, tx, ty = cell_offsets(z3.shape[1], xi, yi)
     total = 0.0
     for z in z3:
         v = (1 - tx) * ((1 - ty) * z[i, j] + ty * z[i, j + 1]) + tx * ((1 - ty) * z[i + 1, j] + ty * z[i + 1, j + 1])
@@ -62,10 +66,7 @@ def bilinear_numpy(z3, xi, yi):
 def bilinear_numexpr(z3, xi, yi):
     """numpy gathers the corner values, numexpr evaluates the bilinear form and
     the exp-sum in one multi-threaded pass per spline."""
-    g = z3.shape[1]
-    i = np.clip(np.floor(xi).astype(np.int64), 0, g - 2)
-    j = np.clip(np.floor(yi).astype(np.int64), 0, g - 2)
-    tx, ty = xi - i, yi - j
+    i, j, tx, ty = cell_offsets(z3.shape[1], xi, yi)
     total = 0.0
     for z in z3:
         env = {"tx": tx, "ty": ty, "a": z[i, j], "b": z[i, j + 1], "c": z[i + 1, j], "d": z[i + 1, j + 1]}
@@ -131,11 +132,13 @@ def main():
         results.append((workload, anchor, t, n))
 
     rows = {r["workload"] for r in bw["rows"]}
+    # The sizes blockwise-bench used, so both sides do the same work (files
+    # from before the driver recorded them get its defaults).
+    cfg = bw.get("config") or {"splines": 50, "grid": 50, "points": 1_000_000, "arrays": 100,
+                               "arrayShape": [500, 2000], "reductionCount": 50_000_000}
     # W1
     if "W1" in rows:
-        cfg = next(r for r in bw["rows"] if r["workload"] == "W1")
-        n_spl, m = 50, int(cfg["elements"] // 50)
-        g = 50
+        n_spl, m, g = cfg["splines"], cfg["points"], cfg["grid"]
         z3 = rng.uniform(size=(n_spl, g, g))
         xi, yi = rng.uniform(0, g - 1, size=(2, m))
         ax = np.arange(float(g))
@@ -159,7 +162,7 @@ def main():
         del G["a"]
     # W3
     if "W3" in rows:
-        arrays = [rng.uniform(-1, 1, size=(500, 2000)) for _ in range(100)]
+        arrays = [rng.uniform(-1, 1, size=tuple(cfg["arrayShape"])) for _ in range(cfg["arrays"])]
         G["arrays"] = arrays
         record("W3", "numpy unfused", lambda: sum(float(((x * x) * 3 + 1).sum()) for x in arrays))
         record("W3", "numexpr", lambda: sum(float(ne.evaluate("sum(x * x * 3 + 1)", local_dict={"x": x})) for x in arrays))
@@ -170,7 +173,7 @@ def main():
         name = f"W4 {op}"
         if name not in rows:
             continue
-        n = int(next(r for r in bw["rows"] if r["workload"] == name)["elements"])
+        n = cfg["reductionCount"]
         if "a" not in G or G["a"].shape != (n,):
             G["a"] = rng.uniform(-10, 10, size=n)
         a = G["a"]

@@ -55,6 +55,10 @@ struct BlockwiseBench: ParsableCommand {
     if let path = json {
       let report = Report(
         command: CommandLine.arguments.joined(separator: " "), date: ISO8601DateFormatter().string(from: Date()),
+        config: Config(
+          splines: splines, grid: grid, points: points, rows: self.rows,
+          rowLengths: rowLengths.split(separator: ",").compactMap { Int($0) }, arrays: arrays,
+          arrayShape: arrayShape.split(separator: "x").compactMap { Int($0) }, reductionCount: reductionCount),
         machine: machine, rows: rows)
       let enc = JSONEncoder()
       enc.outputFormatting = [.prettyPrinted, .sortedKeys]

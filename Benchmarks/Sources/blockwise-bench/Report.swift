@@ -28,9 +28,22 @@ struct Machine: Codable {
   var expNsPerElementPerCore: Double
 }
 
+/// The sizes a run used, so other drivers can repeat the same work.
+struct Config: Codable {
+  var splines: Int
+  var grid: Int
+  var points: Int
+  var rows: Int
+  var rowLengths: [Int]
+  var arrays: Int
+  var arrayShape: [Int]
+  var reductionCount: Int
+}
+
 struct Report: Codable {
   var command: String
   var date: String
+  var config: Config
   var machine: Machine
   var rows: [Row]
 }

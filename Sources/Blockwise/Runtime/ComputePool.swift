@@ -102,18 +102,13 @@ public final class ComputePool: Sendable {
     let length = Swift.max(blockLength, 1)
     let blocks = BlockPolicy.pieces(count: count, length: length)
     guard blocks > 0 else { return nil }
-    let slots = UnsafeMutablePointer<T?>.allocate(capacity: blocks)
-    slots.initialize(repeating: nil, count: blocks)
-    defer {
-      slots.deinitialize(count: blocks)
-      slots.deallocate()
+    let parts: [T] = collectInOrder(blocks) { out in
+      run(blocks: blocks) { b, _ in
+        out[b] = map(b * length..<Swift.min(count, (b + 1) * length))
+      }
     }
-    let out = SendablePointer(slots)
-    run(blocks: blocks) { b, _ in
-      out[b] = map(b * length..<Swift.min(count, (b + 1) * length))
-    }
-    var acc = slots[0]!
-    for b in 1..<blocks { acc = try combine(acc, slots[b]!) }
+    var acc = parts[0]
+    for b in 1..<blocks { acc = try combine(acc, parts[b]) }
     return acc
   }
 
@@ -131,18 +126,25 @@ public final class ComputePool: Sendable {
     let rowElements = Swift.max(array.count / rows, 1)
     let perBlock = Swift.max(
       rowsPerBlock ?? (BlockPolicy.blockLength(bytesPerElement: 8 * rowElements)), 1)
-    let slots = UnsafeMutablePointer<R?>.allocate(capacity: rows)
-    slots.initialize(repeating: nil, count: rows)
-    defer {
-      slots.deinitialize(count: rows)
-      slots.deallocate()
+    return collectInOrder(rows) { out in
+      forEachBlock(count: rows, blockLength: perBlock) { range in
+        for r in range { out[r] = body(array.row(r)) }
+      }
     }
-    let out = SendablePointer(slots)
-    forEachBlock(count: rows, blockLength: perBlock) { range in
-      for r in range { out[r] = body(array.row(r)) }
-    }
-    return (0..<rows).map { slots[$0]! }
   }
+}
+
+/// Hands `fill` `count` empty slots that parallel blocks write by index,
+/// and returns their values in index order.
+private func collectInOrder<T>(_ count: Int, _ fill: (SendablePointer<T?>) -> Void) -> [T] {
+  let slots = UnsafeMutablePointer<T?>.allocate(capacity: count)
+  slots.initialize(repeating: nil, count: count)
+  defer {
+    slots.deinitialize(count: count)
+    slots.deallocate()
+  }
+  fill(SendablePointer(slots))
+  return (0..<count).map { slots[$0]! }
 }
 
 private final class JobBox {

@@ -38,18 +38,15 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
   ///   `.nonFinite`, `.shapeMismatch`.
   /// - Complexity: O(x.count * y.count).
   public init(x: NDArray<Element>, y: NDArray<Element>, values: NDArray<Element>) throws {
-    let xs = try axisValues(x, name: "x")
-    let ys = try axisValues(y, name: "y")
-    ax = try SplineAxis(xs, name: "x")
-    ay = try SplineAxis(ys, name: "y")
-    guard values.shape == [xs.count, ys.count] else {
-      throw BlockwiseError.shapeMismatch(expected: [xs.count, ys.count], got: values.shape)
+    (ax, ay) = try prepareAxes(x, y)
+    guard values.shape == [ax.count, ay.count] else {
+      throw BlockwiseError.shapeMismatch(expected: [ax.count, ay.count], got: values.shape)
     }
     try checkFinite(values, "values")
     self.x = x
     self.y = y
     self.values = values
-    let nx = xs.count, ny = ys.count
+    let nx = ax.count, ny = ay.count
     coef = SplineCoefficients(count: 4 * (nx - 1) * (ny - 1))
     let c = coef.base
     values.withUnsafeBufferPointer { z in

@@ -38,14 +38,11 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   ///   `values` is 3-D.
   /// - Complexity: O(n * x.count * y.count).
   public init(x: NDArray<Element>, y: NDArray<Element>, values: NDArray<Element>) throws {
-    let xs = try axisValues(x, name: "x")
-    let ys = try axisValues(y, name: "y")
-    ax = try SplineAxis(xs, name: "x")
-    ay = try SplineAxis(ys, name: "y")
+    (ax, ay) = try prepareAxes(x, y)
     guard values.rank == 3 else {
       throw BlockwiseError.rankMismatch(argument: "values", expected: 3, got: values.rank)
     }
-    let n = values.shape[0], nx = xs.count, ny = ys.count
+    let n = values.shape[0], nx = ax.count, ny = ay.count
     guard values.shape == [n, nx, ny] else {
       throw BlockwiseError.shapeMismatch(expected: [n, nx, ny], got: values.shape)
     }

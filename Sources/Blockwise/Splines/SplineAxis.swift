@@ -92,6 +92,14 @@ final class SplineCoefficients: @unchecked Sendable {
 
 // MARK: - Argument checks and point access shared by the spline types
 
+/// Validates and prepares both axes of a spline grid (`x` first, so its
+/// errors are reported first).
+func prepareAxes<E: NDArrayScalar>(_ x: NDArray<E>, _ y: NDArray<E>) throws -> (SplineAxis, SplineAxis) {
+  let ax = try SplineAxis(axisValues(x, name: "x"), name: "x")
+  let ay = try SplineAxis(axisValues(y, name: "y"), name: "y")
+  return (ax, ay)
+}
+
 func axisValues<E: NDArrayScalar>(_ a: NDArray<E>, name: String) throws -> [Double] {
   guard a.rank == 1 else { throw BlockwiseError.rankMismatch(argument: name, expected: 1, got: a.rank) }
   return a.withUnsafeBufferPointer { $0.map { Double($0) } }
