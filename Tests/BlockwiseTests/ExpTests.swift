@@ -95,12 +95,27 @@ struct ExpTests {
       var b = a
       b.formExp()
       #expect(b == a.exp())
+      var out = NDArray<Double>.zeros([n])
+      try! a.exp(into: &out)
+      #expect(out == b)
       #expect(a.scalars == randomArray(Double.self, shape: [n], in: -50...50, seed: UInt64(n) + 40).scalars)
       let f = randomArray(Float.self, shape: [n], in: -20...20, seed: UInt64(n) + 41)
       var g = f
       g.formExp()
       #expect(g == f.exp())
     }
+  }
+
+  @Test func expIntoChecksShapeAndAliasing() throws {
+    let a = NDArray<Float>([0, 1, 2])
+    var wrong = NDArray<Float>.zeros([4])
+    #expect(throws: BlockwiseError.shapeMismatch(expected: [3], got: [4])) { try a.exp(into: &wrong) }
+    #expect(wrong.scalars == [0, 0, 0, 0])
+    // Writing into an array that shares storage with the input copies first.
+    var alias = a
+    try a.exp(into: &alias)
+    #expect(a.scalars == [0, 1, 2])
+    #expect(alias == a.exp())
   }
 
   @Test func sumExpMatchesHighPrecisionReference() {

@@ -30,6 +30,33 @@ extension NDArray {
     return out
   }
 
+  /// Writes `exp(x)` of every element into `output`, which must have the
+  /// same shape; no allocation when `output` is uniquely owned (like
+  /// numpy's `out=`). Same error bound as `exp()`.
+  ///
+  /// ```swift
+  /// var y = NDArray<Double>.zeros(x.shape)
+  /// try x.exp(into: &y)
+  /// ```
+  /// - Throws: `BlockwiseError.shapeMismatch` when the shapes differ; `output`
+  ///   is unchanged then.
+  /// - Complexity: O(n), parallel.
+  public func exp(into output: inout NDArray) throws {
+    guard output.shape == shape else {
+      throw BlockwiseError.shapeMismatch(expected: shape, got: output.shape)
+    }
+    let n = count
+    withUnsafeBufferPointer { x in
+      output.withUnsafeMutableBufferPointer { y in
+        guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
+        let px = SendablePointer(xb), py = SendablePointer(yb)
+        ComputePool.shared.forEachBlock(count: n, blockLength: Self.streamingBlock(inputs: 1)) { r in
+          Element._bwExp(UnsafePointer(px.advanced(by: r.lowerBound)), py.advanced(by: r.lowerBound), r.count)
+        }
+      }
+    }
+  }
+
   /// Replaces every element by its exponential, in place (copying first
   /// only when the storage is shared). Same error bound as `exp()`.
   public mutating func formExp() {
