@@ -14,6 +14,24 @@ struct ComputePoolTests {
     #expect(b % 256 == 0 && b >= 256)
   }
 
+  @Test func environmentAndAPIOverrideTheThreadCount() {
+    // The default is re-read on each query; the pool's count is fixed at
+    // first use and changed only through the API.
+    setenv("BLOCKWISE_NUM_THREADS", "3", 1)
+    #expect(ComputePool.defaultThreadCount == 3)
+    setenv("BLOCKWISE_NUM_THREADS", "not a number", 1)
+    #expect(ComputePool.defaultThreadCount >= 1)
+    unsetenv("BLOCKWISE_NUM_THREADS")
+    let pool = ComputePool.shared
+    let before = pool.threadCount
+    pool.threadCount = 5
+    #expect(pool.threadCount == 5)
+    pool.threadCount = 0  // clamped to 1
+    #expect(pool.threadCount == 1)
+    pool.threadCount = before
+    #expect(pool.threadCount == before)
+  }
+
   @Test(arguments: [0, 1, 99, 100, 101, 12_345])
   func forEachBlockCoversEveryIndexOnce(count: Int) {
     let hits = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
