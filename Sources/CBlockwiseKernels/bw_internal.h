@@ -10,31 +10,51 @@
 
 #define BW_AVX2 __attribute__((target("avx2,fma")))
 
-// exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln2 in [-ln2/2, ln2/2].
-// ln 2 split Cody-Waite style: LN2_HI has 32 significant bits, so n * LN2_HI
-// is exact for |n| < 2^21 and r carries no reduction error beyond LN2_LO's.
+// exp(x) = 2^(k/4) * exp(r), k = round(4x / ln 2), r = x - k ln2/4, so
+// |r| <= ln2/8. 2^(k/4) = 2^(k >> 2) * 2^((k & 3)/4); the four values
+// 2^(j/4) come from a table small enough to live in one register (AVX2
+// vpermd), which keeps the polynomial at degree 8 with no memory gathers.
+// ln2/4 is split Cody-Waite style: BW_LN2_4_HI has 32 significant bits, so
+// k * BW_LN2_4_HI is exact for |k| < 2^21 and r carries only the rounding of
+// the k * BW_LN2_4_LO step (at most 2^-57 absolute, 0.06 ulp of the result).
 #define BW_LOG2E 1.4426950408889634074
+#define BW_4_LOG2E (4.0 * BW_LOG2E)
 #define BW_LN2_HI 6.93147180369123816490e-01
 #define BW_LN2_LO 1.90821492927058770002e-10
-// Beyond these, exp is +inf / 0 in double; clamping keeps n in int range.
+#define BW_LN2_4_HI (BW_LN2_HI / 4.0)
+#define BW_LN2_4_LO (BW_LN2_LO / 4.0)
+// Beyond these, exp is +inf / 0 in double; clamping keeps k in int range.
 #define BW_EXP_HI 710.0
 #define BW_EXP_LO (-746.0)
+// The vector fast path holds for |x| <= BW_EXP_FAST: 2^(k >> 2) is a
+// normal double there and the result neither overflows nor is subnormal.
+#define BW_EXP_FAST 708.0
 
-// Polynomial for exp(r) = 1 + r + r^2 q(r), |r| <= ln2/2: q of degree 9,
-// near-minimax for the absolute error of r^2 q, fitted by
+// 2^(j/4) for j = 0..3: the double nearest, stored as its bit pattern minus
+// j << 50 so that adding k << 50 (k = 4n + j) yields the bits of
+// 2^n * 2^(j/4) in one integer add; and the relative error of that double,
+// (2^(j/4) - T_j) / T_j, folded into the polynomial so the table adds no
+// rounding of its own. Printed by scripts/exp_poly_fit.py (mpmath).
+#define BW_T4_0 0x3ff0000000000000LL
+#define BW_T4_1 0x3fef06fe0a31b715LL
+#define BW_T4_2 0x3feea09e667f3bcdLL
+#define BW_T4_3 0x3feee89f995ad3adLL
+#define BW_T4_TAIL_0 0.0
+#define BW_T4_TAIL_1 3.3484623336251524e-17
+#define BW_T4_TAIL_2 (-6.835808657661922e-17)
+#define BW_T4_TAIL_3 4.875160526227062e-17
+
+// exp(r) = 1 + r + r^2 q(r) on |r| <= ln2/8, q of degree 6 (exp of degree
+// 8), near-minimax for the absolute error of r^2 q, fitted by
 // scripts/exp_poly_fit.py. Max error with these double coefficients:
-// 9.6e-18, 0.04 ulp of the result. Two fewer FMAs than the Taylor series of
-// the same accuracy (degree 13), about 10% faster on the dev machine.
-#define BW_M2 0.5000000000000013
-#define BW_M3 0.16666666666666696
-#define BW_M4 0.041666666666515265
-#define BW_M5 0.008333333333308783
-#define BW_M6 0.0013888888947039444
-#define BW_M7 0.00019841269914212372
-#define BW_M8 2.480148993001076e-05
-#define BW_M9 2.7557218975735585e-06
-#define BW_M10 2.763128147489889e-07
-#define BW_M11 2.5117052032485893e-08
+// 4.5e-18, 0.02 ulp of the result.
+#define BW_M2 0.49999999999999994
+#define BW_M3 0.16666666666695876
+#define BW_M4 0.04166666666676102
+#define BW_M5 0.008333333130430885
+#define BW_M6 0.001388888852852944
+#define BW_M7 0.00019845511257235695
+#define BW_M8 2.4806954963038543e-05
 
 // Taylor coefficients 1/k!, for the Float path (evaluated in double, degree
 // 8: truncation below 2e-10 relative, 0.003 ulp of a float).
@@ -48,32 +68,52 @@
 
 // MARK: portable
 
+static const int64_t bw_t4_bits[4] = {BW_T4_0, BW_T4_1, BW_T4_2, BW_T4_3};
+static const double bw_t4_tail[4] = {BW_T4_TAIL_0, BW_T4_TAIL_1, BW_T4_TAIL_2, BW_T4_TAIL_3};
+
+/// exp of one double, every input: the same reduction and polynomial as the
+/// vector path, plus the ranges it leaves out (overflow, subnormal results,
+/// infinities, NaN).
 static inline double bw_exp1(double x) {
-  x = x < BW_EXP_LO ? BW_EXP_LO : x;  // NaN fails both tests and stays NaN
-  x = x > BW_EXP_HI ? BW_EXP_HI : x;
-  const double shifter = 6755399441055744.0;  // 1.5 * 2^52: adding rounds to integer
-  double n = (x * BW_LOG2E + shifter) - shifter;
-  double r_hi = x - n * BW_LN2_HI;  // exact
-  double c = n * BW_LN2_LO;
-  double r = r_hi - c;                // rounded: feeds only the small r^2 q term
-  double q = BW_M11;
-  q = q * r + BW_M10; q = q * r + BW_M9; q = q * r + BW_M8; q = q * r + BW_M7;
-  q = q * r + BW_M6;  q = q * r + BW_M5; q = q * r + BW_M4; q = q * r + BW_M3;
-  q = q * r + BW_M2;
-  // 1 + r_hi as an exact pair (Fast2Sum, |r_hi| < 1), so the only large
-  // rounding is the last addition (measured worst 0.72 ulp; 0.97 without).
-  double s = 1.0 + r_hi;
-  double tail = ((1.0 - s) + r_hi) + ((r * r) * q - c);
-  double e = s + tail;
-  // 2^n split in two normal factors so overflow, underflow and subnormal
-  // results come out of one final rounding.
-  int32_t ni = (n == n) ? (int32_t)n : 0;
-  int32_t n1 = ni >> 1, n2 = ni - n1;
-  uint64_t b1 = (uint64_t)(int64_t)(n1 + 1023) << 52, b2 = (uint64_t)(int64_t)(n2 + 1023) << 52;
-  double s1, s2;
-  memcpy(&s1, &b1, 8);
-  memcpy(&s2, &b2, 8);
-  return (e * s1) * s2;
+  if (!(x > BW_EXP_LO)) return x == x ? 0.0 : x;  // exp(-746) < 2^-1075 rounds to 0; NaN stays
+  if (x > BW_EXP_HI) return INFINITY;              // exp(710) > DBL_MAX
+  const double shifter = 6755399441055744.0;        // 1.5 * 2^52: adding rounds to integer
+  double kd = (x * BW_4_LOG2E + shifter) - shifter;
+  double r = x - kd * BW_LN2_4_HI;  // exact
+  r = r - kd * BW_LN2_4_LO;
+  int64_t k = (int64_t)kd;
+  int64_t j = k & 3, n = k >> 2;   // k = 4n + j, n = floor(k / 4)
+  double r2 = r * r;
+  double a = (BW_M8 * r + BW_M7) * r + BW_M6;
+  double q = (a * r2 + (BW_M5 * r + BW_M4)) * r2 + (BW_M3 * r + BW_M2);
+  double p = q * r2 + (r + bw_t4_tail[j]);  // exp(x) = T_j 2^n (1 + p)
+  if (n > -1022) {
+    // 2^n T_j is normal; n = 1024 (x > 709.7) is scaled in two steps so
+    // overflow to +inf comes out of the last, exact, doubling.
+    int64_t m = n > 1023 ? n - 1 : n;
+    uint64_t b = (uint64_t)bw_t4_bits[j] + ((uint64_t)(4 * m + j) << 50);
+    double sc;
+    memcpy(&sc, &b, 8);
+    double y = sc + sc * p;
+    return n > 1023 ? y * 2.0 : y;
+  }
+  // Result near or below 2^-1022: work scaled by 2^1022. When the scaled
+  // result y is below 1 the result is subnormal; round y to the subnormal
+  // grid (multiples of 2^-52 here) once, by adding it to 1 with the
+  // rounding error carried along, so the final scaling by 2^-1022 is exact.
+  // A plain (y * 2^-1022) would round twice.
+  uint64_t b = (uint64_t)bw_t4_bits[j] + ((uint64_t)(4 * (n + 1022) + j) << 50);
+  double sc;
+  memcpy(&sc, &b, 8);
+  double sp = sc * p;
+  double y = sc + sp;
+  if (y < 1.0) {
+    double lo = (sc - y) + sp;
+    double hi = 1.0 + y;
+    lo = ((1.0 - hi) + y) + lo;
+    y = (hi + lo) - 1.0;
+  }
+  return y * 0x1p-1022;
 }
 
 // For Float results: evaluated in double, degree 8 (truncation < 2e-10
@@ -98,53 +138,78 @@ static inline double bw_exp1_for_f32(double x) {
 
 // MARK: AVX2 + FMA
 
-// Core for |x| <= 708, where 2^n is a normal double: n comes out of the
-// shifter's low mantissa bits, and those bits shifted into the exponent
-// field are the scale, so no float-int conversions are needed.
+/// exp of 4 doubles, each with |x| <= BW_EXP_FAST (708), or NaN (NaN out).
+/// Callers check the range: per vector (`bw_exp4`), per block (the array
+/// kernels) or once per spline stack, whose values are bounded by its grid.
+/// Measured worst 0.69 ulp (4M arguments in [-708, 708] against expl).
 BW_AVX2 static inline __m256d bw_exp4_core(__m256d x) {
   const __m256d shifter = _mm256_set1_pd(6755399441055744.0);  // 1.5 * 2^52
-  __m256d k = _mm256_fmadd_pd(x, _mm256_set1_pd(BW_LOG2E), shifter);
-  __m256d n = _mm256_sub_pd(k, shifter);
-  __m256d r_hi = _mm256_fnmadd_pd(n, _mm256_set1_pd(BW_LN2_HI), x);  // exact
-  __m256d c = _mm256_mul_pd(n, _mm256_set1_pd(BW_LN2_LO));
-  __m256d r = _mm256_sub_pd(r_hi, c);
-  // Estrin's split of q(r): a short dependency chain matters
-  // more than one extra multiply, because a fused sum keeps few vectors in
-  // flight (measured on the 2-core AMD EPYC dev box: 1.41 ns per exp with
-  // Estrin, 2.06 ns with Horner).
+  __m256d kd = _mm256_fmadd_pd(x, _mm256_set1_pd(BW_4_LOG2E), shifter);
+  __m256d k = _mm256_sub_pd(kd, shifter);
+  __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(BW_LN2_4_HI), x);  // exact
+  r = _mm256_fnmadd_pd(k, _mm256_set1_pd(BW_LN2_4_LO), r);
+  // k sits in the low mantissa bits of kd. vpermd selects 32-bit words by
+  // the low 3 bits of each index, so lane j = k & 3 wants words (2j, 2j+1).
+  __m256i kb = _mm256_castpd_si256(kd);
+  __m256i w = _mm256_shuffle_epi32(_mm256_slli_epi64(kb, 1), _MM_SHUFFLE(2, 2, 0, 0));
+  __m256i idx = _mm256_add_epi32(w, _mm256_set1_epi64x(1LL << 32));
+  __m256i tb = _mm256_permutevar8x32_epi32(_mm256_set_epi64x(BW_T4_3, BW_T4_2, BW_T4_1, BW_T4_0), idx);
+  __m256d tail = _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(
+      _mm256_castpd_si256(_mm256_set_pd(BW_T4_TAIL_3, BW_T4_TAIL_2, BW_T4_TAIL_1, BW_T4_TAIL_0)), idx));
+  // (k << 50) wraps to the two's complement k; added to the table's bits it
+  // gives 2^n T_j, a normal double for |x| <= 708.
+  __m256d sc = _mm256_castsi256_pd(_mm256_add_epi64(tb, _mm256_slli_epi64(kb, 50)));
+  // q(r) in three short independent pieces joined by r^2. The kernel is
+  // bound by how many vectors overlap in the out-of-order window, so a short
+  // dependency chain counts as much as the multiply count. Dev machine, exp
+  // of an in-cache array: the earlier degree-11 polynomial without a table
+  // took 2.06 ns with Horner and 1.25 ns with Estrin; this takes 0.95 ns.
   __m256d r2 = _mm256_mul_pd(r, r);
-  __m256d r4 = _mm256_mul_pd(r2, r2);
-  __m256d p23 = _mm256_fmadd_pd(_mm256_set1_pd(BW_M3), r, _mm256_set1_pd(BW_M2));
-  __m256d p45 = _mm256_fmadd_pd(_mm256_set1_pd(BW_M5), r, _mm256_set1_pd(BW_M4));
-  __m256d p67 = _mm256_fmadd_pd(_mm256_set1_pd(BW_M7), r, _mm256_set1_pd(BW_M6));
-  __m256d p89 = _mm256_fmadd_pd(_mm256_set1_pd(BW_M9), r, _mm256_set1_pd(BW_M8));
-  __m256d pab = _mm256_fmadd_pd(_mm256_set1_pd(BW_M11), r, _mm256_set1_pd(BW_M10));
-  __m256d q_lo = _mm256_fmadd_pd(p45, r2, p23);   // M2..M5
-  __m256d q_hi = _mm256_fmadd_pd(pab, r4, _mm256_fmadd_pd(p89, r2, p67));  // M6..M11
-  __m256d q = _mm256_fmadd_pd(q_hi, r4, q_lo);
-  // e = 1 + r_hi - c + r^2 q with 1 + r_hi split exactly (Fast2Sum), so the
-  // last addition is the only large rounding (measured worst 0.74 ulp over
-  // 4M arguments in [-708, 708]; 0.97 ulp without the split).
-  __m256d one = _mm256_set1_pd(1.0);
-  __m256d s = _mm256_add_pd(one, r_hi);
-  __m256d tail = _mm256_add_pd(_mm256_add_pd(_mm256_sub_pd(one, s), r_hi), _mm256_fmsub_pd(q, r2, c));
-  __m256d e = _mm256_add_pd(s, tail);
-  // (n + 2^51) << 52 wraps to n << 52; adding 1023 << 52 makes 2^n.
-  __m256i bits = _mm256_add_epi64(_mm256_slli_epi64(_mm256_castpd_si256(k), 52),
-                                  _mm256_set1_epi64x(1023LL << 52));
-  return _mm256_mul_pd(e, _mm256_castsi256_pd(bits));
+  __m256d a = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(BW_M8), r, _mm256_set1_pd(BW_M7)), r,
+                              _mm256_set1_pd(BW_M6));
+  __m256d b = _mm256_fmadd_pd(_mm256_set1_pd(BW_M5), r, _mm256_set1_pd(BW_M4));
+  __m256d c = _mm256_fmadd_pd(_mm256_set1_pd(BW_M3), r, _mm256_set1_pd(BW_M2));
+  __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(a, r2, b), r2, c);
+  __m256d p = _mm256_fmadd_pd(q, r2, _mm256_add_pd(r, tail));
+  return _mm256_fmadd_pd(sc, p, sc);  // 2^n T_j (1 + p), one rounding
 }
 
-/// exp of 4 doubles. Lanes beyond |x| <= 708 (overflow, subnormal results,
-/// infinities, NaN) are rare and go through the exact scalar path.
-BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
+/// True when every lane satisfies the fast path's |x| <= 708 (false for NaN).
+BW_AVX2 static inline int bw_exp4_in_range(__m256d x) {
   __m256d ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
-  __m256d ok = _mm256_cmp_pd(ax, _mm256_set1_pd(708.0), _CMP_LE_OQ);  // false for NaN
-  if (__builtin_expect(_mm256_movemask_pd(ok) == 0xF, 1)) return bw_exp4_core(x);
+  return _mm256_movemask_pd(_mm256_cmp_pd(ax, _mm256_set1_pd(BW_EXP_FAST), _CMP_LE_OQ)) == 0xF;
+}
+
+/// exp of 4 doubles, any input. Lanes outside the fast range (overflow,
+/// subnormal results, infinities, NaN) are rare and go through `bw_exp1`.
+BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
+  if (__builtin_expect(bw_exp4_in_range(x), 1)) return bw_exp4_core(x);
   double t[4];
   _mm256_storeu_pd(t, x);
   for (int l = 0; l < 4; l++) t[l] = bw_exp1(t[l]);
   return _mm256_loadu_pd(t);
+}
+
+// Array kernels check the range once per chunk of BW_EXP_CHUNK values
+// (a min and a max per vector, on the add ports) instead of per vector
+// (compare, mask move and branch): 10-15% faster exp on the dev machine.
+#define BW_EXP_CHUNK 32
+
+/// Whether x[i] - shift lies in the fast range for every i < len (len a
+/// multiple of 4). NaN elements are ignored: the fast path returns NaN for
+/// them, as it should. Subtraction rounds monotonically, so bounding the
+/// extremes bounds every element.
+BW_AVX2 static inline int bw_chunk_in_range(const double *x, long len, __m256d shift) {
+  __m256d lo = shift, hi = shift;
+  for (long k = 0; k < len; k += 4) {
+    __m256d v = _mm256_loadu_pd(x + k);
+    lo = _mm256_min_pd(v, lo);  // second operand returned when v is NaN
+    hi = _mm256_max_pd(v, hi);
+  }
+  __m256d ok = _mm256_and_pd(
+      _mm256_cmp_pd(_mm256_sub_pd(hi, shift), _mm256_set1_pd(BW_EXP_FAST), _CMP_LE_OQ),
+      _mm256_cmp_pd(_mm256_sub_pd(lo, shift), _mm256_set1_pd(-BW_EXP_FAST), _CMP_GE_OQ));
+  return _mm256_movemask_pd(ok) == 0xF;
 }
 
 BW_AVX2 static inline __m256d bw_exp4_for_f32(__m256d x) {

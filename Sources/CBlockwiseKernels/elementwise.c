@@ -6,13 +6,23 @@
 
 // MARK: exp
 
+// The checked path, out of line so that the hot loop keeps its constants
+// in registers (inlined, it made the compiler spill in the fast loop).
+BW_AVX2 __attribute__((noinline)) static void exp_f64_checked(const double *x, double *y, long n) {
+  for (long i = 0; i < n; i += 4) _mm256_storeu_pd(y + i, bw_exp4(_mm256_loadu_pd(x + i)));
+}
+
 BW_AVX2 static void exp_f64_avx2(const double *x, double *y, long n) {
+  // In place (y == x) is allowed: each chunk is checked before it is written.
+  const __m256d zero = _mm256_setzero_pd();
   long i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m256d a = bw_exp4(_mm256_loadu_pd(x + i));
-    __m256d b = bw_exp4(_mm256_loadu_pd(x + i + 4));
-    _mm256_storeu_pd(y + i, a);
-    _mm256_storeu_pd(y + i + 4, b);
+  for (; i + BW_EXP_CHUNK <= n; i += BW_EXP_CHUNK) {
+    if (__builtin_expect(bw_chunk_in_range(x + i, BW_EXP_CHUNK, zero), 1)) {
+      for (long k = i; k < i + BW_EXP_CHUNK; k += 4)
+        _mm256_storeu_pd(y + k, bw_exp4_core(_mm256_loadu_pd(x + k)));
+    } else {
+      exp_f64_checked(x + i, y + i, BW_EXP_CHUNK);
+    }
   }
   for (; i < n; i += 4) {
     __m256i m = bw_mask4(n - i);

@@ -16,7 +16,7 @@
 #include "bw_internal.h"
 
 // Index of the cell [knots[i], knots[i+1]] holding x (lo <= x <= hi, not NaN).
-static inline long bw_cell(const bw_axis *a, double x) {
+__attribute__((always_inline)) static inline long bw_cell(const bw_axis *a, double x) {
   long last = a->n - 2;
   long i;
   if (a->uniform) {
@@ -46,7 +46,7 @@ static inline double bw_clamp(double v, double lo, double hi) {
 }
 
 // Cell and fractional offsets of one point; returns 0 for a NaN coordinate.
-static inline int bw_locate(const bw_axis *ax, const bw_axis *ay, double x, double y,
+__attribute__((always_inline)) static inline int bw_locate(const bw_axis *ax, const bw_axis *ay, double x, double y,
                             long *cell, double *tx, double *ty) {
   if (x != x || y != y) return 0;
   x = bw_clamp(x, ax->lo, ax->hi);
@@ -137,7 +137,9 @@ static void stack_per_spline_generic(const bw_axis *ax, const bw_axis *ay, const
     for (long k = 0; k < n; k++) {
       double y = bw_exp1((A[k] + ty * C[k]) + tx * (B[k] + ty * D[k])) - comp[k];
       double t = per[k] + y;
-      comp[k] = (t - per[k]) - y;
+      // Once the sum overflows, (t - sum) - y would be inf - inf; a zero
+      // compensation keeps the sum at +inf instead of NaN.
+      comp[k] = isinf(t) ? 0.0 : (t - per[k]) - y;
       per[k] = t;
     }
   }
@@ -182,10 +184,18 @@ static inline void bw_prefetch_cell(const double *coef, long npad, long cell) {
   for (long off = 0; off < bytes; off += 64) __builtin_prefetch(p + off, 0, 3);
 }
 
-BW_AVX2 static double stack_sum_exp_avx2(const bw_axis *ax, const bw_axis *ay, const double *coef,
-                                         long n, long npad, const double *xi, const double *yi,
-                                         long m) {
-  __m256d acc0 = _mm256_setzero_pd(), acc1 = acc0;
+// exp of spline values: unchecked when the grid bounds them (see
+// BW_STACK_EXP_BOUND), else checked per vector.
+#define BW_STACK_EXP(v) (bounded ? bw_exp4_core(v) : bw_exp4(v))
+
+// `bounded` is a compile-time constant in each caller below, so each gets a
+// loop with no per-vector range check or none of the branches for it.
+BW_AVX2 __attribute__((always_inline)) static inline double stack_sum_exp_body(
+    const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad, const int bounded,
+    const double *xi, const double *yi, long m) {
+  // One accumulator, one vector per step: with the exp constants this is
+  // what fits the 16 vector registers without spills.
+  __m256d acc = _mm256_setzero_pd();
   long full = n & ~3L;
   __m256d tail_mask = _mm256_castsi256_pd(bw_mask4(n - full));
   long c_next = 0;
@@ -200,29 +210,38 @@ BW_AVX2 static double stack_sum_exp_avx2(const bw_axis *ax, const bw_axis *ay, c
       if (ok_next) bw_prefetch_cell(coef, npad, c_next);
     }
     if (!ok) {
-      acc0 = _mm256_add_pd(acc0, _mm256_set1_pd(NAN));
+      acc = _mm256_add_pd(acc, _mm256_set1_pd(NAN));
       continue;
     }
     const double *A = coef + 4 * npad * c;
     __m256d vtx = _mm256_set1_pd(tx), vty = _mm256_set1_pd(ty);
     long k = 0;
-    for (; k + 8 <= full; k += 8) {
-      acc0 = _mm256_add_pd(acc0, bw_exp4(stack_value4(A, npad, k, vtx, vty)));
-      acc1 = _mm256_add_pd(acc1, bw_exp4(stack_value4(A, npad, k + 4, vtx, vty)));
-    }
-    if (k < full) {
-      acc0 = _mm256_add_pd(acc0, bw_exp4(stack_value4(A, npad, k, vtx, vty)));
-      k += 4;
-    }
+    for (; k < full; k += 4) acc = _mm256_add_pd(acc, BW_STACK_EXP(stack_value4(A, npad, k, vtx, vty)));
     // Padding lanes hold zeros (in exp's fast range); the mask drops them.
-    if (k < n) acc1 = _mm256_add_pd(acc1, _mm256_and_pd(tail_mask, bw_exp4(stack_value4(A, npad, k, vtx, vty))));
+    if (k < n)
+      acc = _mm256_add_pd(acc, _mm256_and_pd(tail_mask, BW_STACK_EXP(stack_value4(A, npad, k, vtx, vty))));
   }
-  return bw_hsum4(_mm256_add_pd(acc0, acc1));
+  return bw_hsum4(acc);
 }
 
-BW_AVX2 static void stack_per_spline_avx2(const bw_axis *ax, const bw_axis *ay, const double *coef,
-                                          long n, long npad, const double *xi, const double *yi,
-                                          long m, double *per) {
+BW_AVX2 static double stack_sum_exp_avx2(const bw_axis *ax, const bw_axis *ay, const double *coef,
+                                         long n, long npad, int bounded, const double *xi,
+                                         const double *yi, long m) {
+  return bounded ? stack_sum_exp_body(ax, ay, coef, n, npad, 1, xi, yi, m)
+                 : stack_sum_exp_body(ax, ay, coef, n, npad, 0, xi, yi, m);
+}
+
+/// Kahan compensation (t - sum) - y, zeroed where t is infinite: once a sum
+/// overflows, inf - inf would turn it into NaN.
+BW_AVX2 static inline __m256d bw_kahan_comp(__m256d t, __m256d sum, __m256d y) {
+  __m256d finite = _mm256_cmp_pd(_mm256_andnot_pd(_mm256_set1_pd(-0.0), t),
+                                 _mm256_set1_pd(INFINITY), _CMP_NEQ_UQ);
+  return _mm256_and_pd(finite, _mm256_sub_pd(_mm256_sub_pd(t, sum), y));
+}
+
+BW_AVX2 __attribute__((always_inline)) static inline void stack_per_spline_body(
+    const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad, const int bounded,
+    const double *xi, const double *yi, long m, double *per) {
   // per[] has room for 2n values: sums, then Kahan compensations. The last
   // partial vector (n not a multiple of 4) is kept in registers.
   double *comp = per + n;
@@ -242,21 +261,28 @@ BW_AVX2 static void stack_per_spline_avx2(const bw_axis *ax, const bw_axis *ay, 
     long k = 0;
     for (; k < full; k += 4) {
       __m256d sum = _mm256_loadu_pd(per + k), cm = _mm256_loadu_pd(comp + k);
-      __m256d y = _mm256_sub_pd(bw_exp4(stack_value4(A, npad, k, vtx, vty)), cm);
+      __m256d y = _mm256_sub_pd(BW_STACK_EXP(stack_value4(A, npad, k, vtx, vty)), cm);
       __m256d t = _mm256_add_pd(sum, y);
-      _mm256_storeu_pd(comp + k, _mm256_sub_pd(_mm256_sub_pd(t, sum), y));
+      _mm256_storeu_pd(comp + k, bw_kahan_comp(t, sum, y));
       _mm256_storeu_pd(per + k, t);
     }
     if (k < n) {
-      __m256d y = _mm256_sub_pd(bw_exp4(stack_value4(A, npad, k, vtx, vty)), tail_comp);
+      __m256d y = _mm256_sub_pd(BW_STACK_EXP(stack_value4(A, npad, k, vtx, vty)), tail_comp);
       __m256d t = _mm256_add_pd(tail_sum, y);
-      tail_comp = _mm256_sub_pd(_mm256_sub_pd(t, tail_sum), y);
+      tail_comp = bw_kahan_comp(t, tail_sum, y);
       tail_sum = t;
     }
   }
   double t[4];
   _mm256_storeu_pd(t, tail_sum);
   for (long k = full; k < n; k++) per[k] = t[k - full];
+}
+
+BW_AVX2 static void stack_per_spline_avx2(const bw_axis *ax, const bw_axis *ay, const double *coef,
+                                          long n, long npad, int bounded, const double *xi,
+                                          const double *yi, long m, double *per) {
+  if (bounded) stack_per_spline_body(ax, ay, coef, n, npad, 1, xi, yi, m, per);
+  else stack_per_spline_body(ax, ay, coef, n, npad, 0, xi, yi, m, per);
 }
 
 // MARK: dispatch
@@ -268,14 +294,14 @@ void bw_stack_eval(const bw_axis *ax, const bw_axis *ay, const double *coef, lon
 }
 
 double bw_stack_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
-                        const double *xi, const double *yi, long m) {
-  return bw_isa_is_avx2() ? stack_sum_exp_avx2(ax, ay, coef, n, npad, xi, yi, m)
+                        int bounded, const double *xi, const double *yi, long m) {
+  return bw_isa_is_avx2() ? stack_sum_exp_avx2(ax, ay, coef, n, npad, bounded, xi, yi, m)
                           : stack_sum_exp_generic(ax, ay, coef, n, npad, xi, yi, m);
 }
 
 void bw_stack_sum_exp_per_spline(const bw_axis *ax, const bw_axis *ay, const double *coef, long n,
-                                 long npad, const double *xi, const double *yi, long m,
+                                 long npad, int bounded, const double *xi, const double *yi, long m,
                                  double *per_spline) {
-  if (bw_isa_is_avx2()) stack_per_spline_avx2(ax, ay, coef, n, npad, xi, yi, m, per_spline);
+  if (bw_isa_is_avx2()) stack_per_spline_avx2(ax, ay, coef, n, npad, bounded, xi, yi, m, per_spline);
   else stack_per_spline_generic(ax, ay, coef, n, npad, xi, yi, m, per_spline);
 }

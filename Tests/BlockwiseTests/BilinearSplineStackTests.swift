@@ -72,6 +72,31 @@ struct BilinearSplineStackTests {
     }
   }
 
+  /// Grids within +-704 take the fused kernels' unchecked exp; larger
+  /// values (overflow, subnormal and zero terms) the checked one. Both
+  /// against Float80 exp of the evaluated values.
+  @Test("fused sums near and beyond exp's fast range",
+        arguments: [(690.0, 704.0), (-704.0, -690.0), (700.0, 712.0), (-760.0, -700.0), (-750.0, 712.0)])
+  func sumsAtTheEdgesOfExpRange(lo: Double, hi: Double) throws {
+    let st = try BilinearSplineStack(
+      x: NDArray<Double>([0, 1, 2, 3]), y: NDArray<Double>([0, 0.5, 2]),
+      values: randomArray(Double.self, shape: [6, 4, 3], in: lo...hi, seed: 77))
+    #expect(st.bounded == (lo >= -704 && hi <= 704 ? 1 : 0))
+    let px = randomArray(Double.self, shape: [300], in: -0.5...3.5, seed: 78)
+    let py = randomArray(Double.self, shape: [300], in: -0.5...2.5, seed: 79)
+    let v = try st.evaluate(x: px, y: py)
+    var per = [Float80](repeating: 0, count: 6)
+    for k in 0..<6 { for e in v.row(k).scalars { per[k] += Float80.exp(Float80(e)) } }
+    let got = try st.sumExpPerSpline(x: px, y: py).scalars
+    for k in 0..<6 {
+      // A subnormal sum has absolute, not relative, error: up to an ulp
+      // (2^-1074) from each subnormal term.
+      let allowed = Double(per[k]).isSubnormal ? 3 + Double(px.count) : 3
+      #expect(ulpError(got[k], reference: per[k]) <= allowed, "spline \(k): \(got[k])")
+    }
+    #expect(ulpError(try st.sumExp(x: px, y: py), reference: per.reduce(0, +)) <= 64)
+  }
+
   @Test func nanPointsAndEdgeCases() throws {
     let st = try BilinearSplineStack(
       x: NDArray<Double>([0, 1]), y: NDArray<Double>([0, 1]), values: NDArray(repeating: 0.5, shape: [3, 2, 2]))

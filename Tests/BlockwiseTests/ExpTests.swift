@@ -89,6 +89,34 @@ struct ExpTests {
     #expect(y[0].isNaN && y[1] == .infinity && y[2] == 0)
   }
 
+  /// The array kernels check exp's fast range once per chunk of 32 values;
+  /// one exceptional value anywhere in a chunk must send that chunk down
+  /// the exact path, in place too, and in the fused sum.
+  @Test func exceptionalValueAnywhereInAChunk() {
+    let specials: [Double] = [710, 709.5, -708.9, -720, -746, .infinity, -.infinity, .nan, 708, -708]
+    for pos in [0, 1, 3, 31, 32, 33, 63, 64, 70, 74] {
+      for special in specials {
+        var xs = randomArray(Double.self, shape: [75], in: -5...5, seed: UInt64(pos) + 300).scalars
+        xs[pos] = special
+        let a = NDArray(xs)
+        let y = a.exp()
+        var inPlace = a
+        inPlace.formExp()
+        #expect(inPlace.scalars.map(\.bitPattern) == y.scalars.map(\.bitPattern))
+        for (x, r) in zip(xs, y.scalars) {
+          #expect(ulpError(r, reference: Float80.exp(Float80(x))) <= 1, "exp(\(x)) = \(r) at \(pos)")
+        }
+        let exact = xs.reduce(Float80(0)) { $0 + Float80.exp(Float80($1)) }
+        let s = a.sumExp()
+        if exact.isNaN || exact.isInfinite || Float80(Double(exact)).isInfinite {
+          #expect(s.isNaN == exact.isNaN && (exact.isNaN || s == .infinity), "\(special) at \(pos): \(s)")
+        } else {
+          #expect((Float80(s) - exact).magnitude <= 1e-13 * exact, "\(special) at \(pos): \(s)")
+        }
+      }
+    }
+  }
+
   @Test func inPlaceMatchesAndSizesSweep() {
     for n in edgeSizes(Double.self, inputs: 1) {
       let a = randomArray(Double.self, shape: [n], in: -50...50, seed: UInt64(n) + 40)

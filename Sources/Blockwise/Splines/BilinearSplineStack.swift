@@ -27,6 +27,10 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   let coef: SplineCoefficients
   /// `count` rounded up to a multiple of the vector width (4 doubles).
   let padded: Int
+  /// 1 when every grid value has magnitude at most `BW_STACK_EXP_BOUND`:
+  /// spline values are convex combinations of grid values, so the fused
+  /// exp kernels then skip their per-vector range check.
+  let bounded: Int32
 
   /// Builds `n` splines sharing the grid `x` by `y`.
   ///
@@ -56,6 +60,9 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
     let cells = (nx - 1) * (ny - 1)
     coef = SplineCoefficients(count: cells * 4 * np)
     let c = coef.base
+    bounded = values.withUnsafeBufferPointer { z in
+      z.allSatisfy { Swift.abs(Double($0)) <= BW_STACK_EXP_BOUND } ? 1 : 0
+    }
     values.withUnsafeBufferPointer { z in
       for i in 0..<(nx - 1) {
         for j in 0..<(ny - 1) {
@@ -144,13 +151,13 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
     let m = try checkPoints(xi, yi)
     guard m > 0 && count > 0 else { return 0 }
     let n = count, np = padded
-    let (ax, ay, coef) = (self.ax, self.ay, self.coef)
+    let (ax, ay, coef, bounded) = (self.ax, self.ay, self.coef, self.bounded)
     let total = xi.withUnsafeBufferPointer { bx in
       yi.withUnsafeBufferPointer { by -> Double in
         let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
         return leafSum(count: m, leaf: Self.sumLeaf, bytesPerElement: 64) { r in
           withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: 0) { dx, dy, _ in
-            bw_stack_sum_exp(ax.axis, ay.axis, coef.base, n, np, dx, dy, r.count)
+            bw_stack_sum_exp(ax.axis, ay.axis, coef.base, n, np, bounded, dx, dy, r.count)
           }
         }
       }
@@ -177,7 +184,7 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
     let partials = UnsafeMutablePointer<Double>.allocate(capacity: leaves * 2 * n)
     defer { partials.deallocate() }
     let pp = SendablePointer(partials)
-    let (ax, ay, coef) = (self.ax, self.ay, self.coef)
+    let (ax, ay, coef, bounded) = (self.ax, self.ay, self.coef, self.bounded)
     xi.withUnsafeBufferPointer { bx in
       yi.withUnsafeBufferPointer { by in
         let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
@@ -186,7 +193,7 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
             let r = l * leaf..<Swift.min(m, (l + 1) * leaf)
             withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: 0) { dx, dy, _ in
               bw_stack_sum_exp_per_spline(
-                ax.axis, ay.axis, coef.base, n, np, dx, dy, r.count, pp.advanced(by: l * 2 * n))
+                ax.axis, ay.axis, coef.base, n, np, bounded, dx, dy, r.count, pp.advanced(by: l * 2 * n))
             }
           }
         }

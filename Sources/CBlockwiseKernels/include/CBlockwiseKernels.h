@@ -77,14 +77,19 @@ double bw_spline_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coe
 /// out[k * ldo + i] = f_k(xi[i], yi[i]).
 void bw_stack_eval(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
                    const double *xi, const double *yi, long m, double *out, long ldo);
+/// A bilinear value is a convex combination of four grid values, so when
+/// every grid value has |z| <= BW_STACK_EXP_BOUND the exp kernels need no
+/// range check (the fast path holds to |x| <= 708; the margin covers the
+/// rounding of the coefficient form). Callers pass `bounded` = 1 then.
+#define BW_STACK_EXP_BOUND 704.0
 /// Sum over k < n and i < m of exp(f_k(xi[i], yi[i])).
 double bw_stack_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
-                        const double *xi, const double *yi, long m);
+                        int bounded, const double *xi, const double *yi, long m);
 /// per_spline[k] = sum over i < m of exp(f_k(xi[i], yi[i])), k < n, with
 /// compensated (Kahan) accumulation; per_spline needs room for 2n doubles
 /// (the second half is working space).
 void bw_stack_sum_exp_per_spline(const bw_axis *ax, const bw_axis *ay, const double *coef, long n,
-                                 long npad, const double *xi, const double *yi, long m,
+                                 long npad, int bounded, const double *xi, const double *yi, long m,
                                  double *per_spline);
 
 // MARK: - Thread pool
