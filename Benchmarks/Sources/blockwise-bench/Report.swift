@@ -25,7 +25,10 @@ struct Machine: Codable {
   var isa: String
   var readGBPerSecondAllThreads: Double
   var readGBPerSecondOneThread: Double
+  /// `exp(into:)` over an in-cache array, one thread: the kernels' limit.
   var expNsPerElementPerCore: Double
+  /// `sumExp()` over the same in-cache array, one thread.
+  var sumExpNsPerElementPerCore: Double
 }
 
 /// The sizes a run used, so other drivers can repeat the same work.

@@ -162,7 +162,8 @@ extension NDArray {
 
 func checkFinite<E: NDArrayScalar>(_ a: NDArray<E>, _ name: String) throws {
   try a.withUnsafeBufferPointer { buf in
-    for i in 0..<buf.count where !buf[i].isFinite {
+    guard let base = buf.baseAddress else { return }
+    if let i = E._bwFirstNonFinite(base, buf.count) {
       throw BlockwiseError.nonFinite(argument: name, index: i, value: Double(buf[i]))
     }
   }

@@ -88,7 +88,7 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
       preconditionFailure("NDArray(repeating:shape:): \(error)")
     }
     self.init(uninitializedShape: shape, count: n)
-    storage.base.initialize(repeating: value, count: n)
+    Element._bwFill(storage.base, value, n)
   }
 
   /// An array of zeros.
@@ -109,7 +109,17 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
 
   /// A row-major copy of the elements.
   public var scalars: [Element] {
-    withUnsafeBufferPointer { Array($0) }
+    withUnsafeBufferPointer { src in
+      // A raw copy: Array(src) runs element by element when this generic
+      // code is called, unspecialised, from another module.
+      [Element](unsafeUninitializedCapacity: src.count) { dst, initialized in
+        if let from = src.baseAddress, src.count > 0 {
+          UnsafeMutableRawPointer(dst.baseAddress!).copyMemory(
+            from: from, byteCount: src.count * MemoryLayout<Element>.stride)
+        }
+        initialized = src.count
+      }
+    }
   }
 
   @inlinable

@@ -21,6 +21,9 @@ public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConver
   static func _bwSumExp(_ x: UnsafePointer<Self>, _ n: Int, _ shift: Double) -> Double
   static func _bwMax(_ x: UnsafePointer<Self>, _ n: Int) -> Double
   static func _bwMin(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+  // Bulk fill and scan (generic code calls these once, not per element)
+  static func _bwFill(_ p: UnsafeMutablePointer<Self>, _ value: Self, _ n: Int)
+  static func _bwFirstNonFinite(_ p: UnsafePointer<Self>, _ n: Int) -> Int?
   // Conversions through Double (the spline kernels compute in Double)
   static func _bwWiden(_ src: UnsafePointer<Self>, _ dst: UnsafeMutablePointer<Double>, _ n: Int)
   static func _bwNarrow(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Self>, _ n: Int)
@@ -38,6 +41,12 @@ public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConver
 }
 
 extension Double: NDArrayScalar {
+  public static func _bwFill(_ p: UnsafeMutablePointer<Double>, _ value: Double, _ n: Int) {
+    p.initialize(repeating: value, count: n)
+  }
+  public static func _bwFirstNonFinite(_ p: UnsafePointer<Double>, _ n: Int) -> Int? {
+    UnsafeBufferPointer(start: p, count: n).firstIndex { !$0.isFinite }
+  }
   public static func _bwWiden(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
     dst.update(from: src, count: n)
   }
@@ -87,6 +96,12 @@ extension Double: NDArrayScalar {
 }
 
 extension Float: NDArrayScalar {
+  public static func _bwFill(_ p: UnsafeMutablePointer<Float>, _ value: Float, _ n: Int) {
+    p.initialize(repeating: value, count: n)
+  }
+  public static func _bwFirstNonFinite(_ p: UnsafePointer<Float>, _ n: Int) -> Int? {
+    UnsafeBufferPointer(start: p, count: n).firstIndex { !$0.isFinite }
+  }
   public static func _bwWiden(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
     bw_widen_f32(src, dst, n)
   }

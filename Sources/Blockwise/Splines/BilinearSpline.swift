@@ -49,11 +49,11 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
     let nx = ax.count, ny = ay.count
     coef = SplineCoefficients(count: 4 * (nx - 1) * (ny - 1))
     let c = coef.base
-    values.withUnsafeBufferPointer { z in
+    widened(values).withUnsafeBufferPointer { z in
       for i in 0..<(nx - 1) {
         for j in 0..<(ny - 1) {
-          let z00 = Double(z[i * ny + j]), z01 = Double(z[i * ny + j + 1])
-          let z10 = Double(z[(i + 1) * ny + j]), z11 = Double(z[(i + 1) * ny + j + 1])
+          let z00 = z[i * ny + j], z01 = z[i * ny + j + 1]
+          let z10 = z[(i + 1) * ny + j], z11 = z[(i + 1) * ny + j + 1]
           let k = 4 * (i * (ny - 1) + j)
           c[k] = z00
           c[k + 1] = z10 - z00

@@ -60,10 +60,9 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
     let cells = (nx - 1) * (ny - 1)
     coef = SplineCoefficients(count: cells * 4 * np)
     let c = coef.base
-    bounded = values.withUnsafeBufferPointer { z in
-      z.allSatisfy { Swift.abs(Double($0)) <= BW_STACK_EXP_BOUND } ? 1 : 0
-    }
-    values.withUnsafeBufferPointer { z in
+    let zd = widened(values)
+    bounded = zd.allSatisfy { Swift.abs($0) <= BW_STACK_EXP_BOUND } ? 1 : 0
+    zd.withUnsafeBufferPointer { z in
       for i in 0..<(nx - 1) {
         for j in 0..<(ny - 1) {
           let run = c + (i * (ny - 1) + j) * 4 * np
@@ -77,8 +76,8 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
               continue
             }
             let base = k * nx * ny
-            let z00 = Double(z[base + i * ny + j]), z01 = Double(z[base + i * ny + j + 1])
-            let z10 = Double(z[base + (i + 1) * ny + j]), z11 = Double(z[base + (i + 1) * ny + j + 1])
+            let z00 = z[base + i * ny + j], z01 = z[base + i * ny + j + 1]
+            let z10 = z[base + (i + 1) * ny + j], z11 = z[base + (i + 1) * ny + j + 1]
             run[k] = z00
             run[np + k] = z10 - z00
             run[2 * np + k] = z01 - z00

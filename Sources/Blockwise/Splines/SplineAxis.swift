@@ -102,7 +102,19 @@ func prepareAxes<E: NDArrayScalar>(_ x: NDArray<E>, _ y: NDArray<E>) throws -> (
 
 func axisValues<E: NDArrayScalar>(_ a: NDArray<E>, name: String) throws -> [Double] {
   guard a.rank == 1 else { throw BlockwiseError.rankMismatch(argument: name, expected: 1, got: a.rank) }
-  return a.withUnsafeBufferPointer { $0.map { Double($0) } }
+  return widened(a)
+}
+
+/// The elements as Doubles, converted by one concrete kernel call: a
+/// per-element `Double(_:)` in generic code runs through witness tables
+/// when called, unspecialised, from another module.
+func widened<E: NDArrayScalar>(_ a: NDArray<E>) -> [Double] {
+  a.withUnsafeBufferPointer { src in
+    [Double](unsafeUninitializedCapacity: src.count) { dst, initialized in
+      if src.count > 0 { E._bwWiden(src.baseAddress!, dst.baseAddress!, src.count) }
+      initialized = src.count
+    }
+  }
 }
 
 /// Checks that `x` and `y` are paired 1-D point arrays; returns their length.
