@@ -186,7 +186,7 @@ static inline void bw_prefetch_cell(const double *coef, long npad, long cell) {
 
 // exp of spline values: unchecked when the grid bounds them (see
 // BW_STACK_EXP_BOUND), else checked per vector.
-#define BW_STACK_EXP(v) (bounded ? bw_exp4_core(v) : bw_exp4(v))
+#define BW_STACK_EXP(v) (bounded ? bw_exp4_core_k(v, K) : bw_exp4(v))
 
 // `bounded` is a compile-time constant in each caller below, so each gets a
 // loop with no per-vector range check or none of the branches for it.
@@ -196,6 +196,7 @@ BW_AVX2 __attribute__((always_inline)) static inline double stack_sum_exp_body(
   // One accumulator, one vector per step: with the exp constants this is
   // what fits the 16 vector registers without spills.
   __m256d acc = _mm256_setzero_pd();
+  const bw_exp_consts *K = bw_exp_consts_opaque();
   long full = n & ~3L;
   __m256d tail_mask = _mm256_castsi256_pd(bw_mask4(n - full));
   long c_next = 0;
@@ -245,6 +246,7 @@ BW_AVX2 __attribute__((always_inline)) static inline void stack_per_spline_body(
   // per[] has room for 2n values: sums, then Kahan compensations. The last
   // partial vector (n not a multiple of 4) is kept in registers.
   double *comp = per + n;
+  const bw_exp_consts *K = bw_exp_consts_opaque();
   long full = n & ~3L;
   __m256d tail_sum = _mm256_setzero_pd(), tail_comp = tail_sum;
   for (long k = 0; k < 2 * n; k++) per[k] = 0;
