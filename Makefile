@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures clean
+.PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy clean
 
 # OpenBLAS + LAPACKE from Debian, installed only when pkg-config cannot find them.
 deps:
@@ -53,6 +53,14 @@ bench-micro: deps
 
 fixtures:
 	python3 Tests/BlockwiseTests/Fixtures/make_fixtures.py
+
+# Worst exp error over 4M arguments per range, on both kernel paths.
+KERNELS := Sources/CBlockwiseKernels
+exp-accuracy:
+	mkdir -p .build
+	clang -O2 -I$(KERNELS)/include -I$(KERNELS) scripts/exp_accuracy.c $(KERNELS)/elementwise.c $(KERNELS)/isa.c -o .build/exp-accuracy -lm
+	.build/exp-accuracy
+	BLOCKWISE_ISA=generic .build/exp-accuracy
 
 clean:
 	rm -rf .build .build-tsan Benchmarks/.build

@@ -12,10 +12,12 @@ extension NDArray {
   /// - Returns: An array of the same shape with `exp(x)` for each `x`.
   /// - Complexity: O(n).
   /// - Error bound: at most 1 ulp from the correctly rounded result over the
-  ///   whole domain. Measured against Float80 `expl`: Double 0.74 ulp worst
-  ///   on 4x10^6 arguments in [-708, 708], 0.78 ulp where the result is
-  ///   subnormal; Float 0.51 ulp (10^6 arguments, both kernel paths). NaN stays NaN, exp(+inf) = +inf,
-  ///   exp(-inf) = 0, overflow gives +inf, underflow rounds to subnormals or 0.
+  ///   whole domain. Measured against `expl` (`make exp-accuracy`, 4x10^6
+  ///   arguments per range): Double 0.70 ulp worst in [-708, 708] on the
+  ///   AVX2 path, 0.66 on the portable one, 0.56 ulp where the result is
+  ///   subnormal; Float 0.51 ulp (10^6 arguments, both paths). NaN stays
+  ///   NaN, exp(+inf) = +inf, exp(-inf) = 0, overflow gives +inf, underflow
+  ///   rounds to subnormals or 0.
   public func exp() -> NDArray {
     let out = NDArray(uninitializedShape: shape, count: count)
     let y = SendablePointer(out.storage.base)
