@@ -107,8 +107,9 @@ double bw_sum_exp_f32(const float *x, long n, double shift) {
 
 // MARK: min / max (NaN-propagating)
 
+// Portable: one running extremum (exact, so the order does not matter).
 #define BW_EXTREMUM(NAME, T, CMP)                                 \
-  double NAME(const T *x, long n) {                               \
+  static double NAME(const T *x, long n) {                        \
     double best = (double)x[0];                                   \
     int nan = 0;                                                  \
     for (long i = 0; i < n; i++) {                                \
@@ -119,10 +120,62 @@ double bw_sum_exp_f32(const float *x, long n, double shift) {
     return nan ? NAN : best;                                      \
   }
 
-BW_EXTREMUM(bw_max_f64, double, >)
-BW_EXTREMUM(bw_min_f64, double, <)
-BW_EXTREMUM(bw_max_f32, float, >)
-BW_EXTREMUM(bw_min_f32, float, <)
+BW_EXTREMUM(max_f64_generic, double, >)
+BW_EXTREMUM(min_f64_generic, double, <)
+BW_EXTREMUM(max_f32_generic, float, >)
+BW_EXTREMUM(min_f32_generic, float, <)
+
+// AVX2: four vector extrema and a NaN flag. The scalar loop is a chain of
+// dependent compares (about 1.5 ns per element on the dev machine, half the
+// cost of a logSumExp); this runs at load speed. vmaxpd returns its second
+// operand when either is NaN, so NaNs never enter the extrema and the flag
+// reports them. Which zero wins between -0 and +0 is unspecified, as for
+// the portable loop.
+#define BW_EXTREMUM_AVX2(NAME, T, V, LOAD, OP, SET1, CMP, OR, MOVEMASK, LANES, PICK) \
+  BW_AVX2 static double NAME(const T *x, long n) {                                  \
+    V m0 = SET1(x[0]), m1 = m0, m2 = m0, m3 = m0, bad = SET1(0);                     \
+    long i = 0;                                                                      \
+    for (; i + 4 * LANES <= n; i += 4 * LANES) {                                     \
+      V a = LOAD(x + i), b = LOAD(x + i + LANES);                                    \
+      V c = LOAD(x + i + 2 * LANES), d = LOAD(x + i + 3 * LANES);                    \
+      bad = OR(bad, OR(OR(CMP(a, a, _CMP_UNORD_Q), CMP(b, b, _CMP_UNORD_Q)),         \
+                       OR(CMP(c, c, _CMP_UNORD_Q), CMP(d, d, _CMP_UNORD_Q))));       \
+      m0 = OP(a, m0);                                                                \
+      m1 = OP(b, m1);                                                                \
+      m2 = OP(c, m2);                                                                \
+      m3 = OP(d, m3);                                                                \
+    }                                                                                \
+    if (MOVEMASK(bad)) return NAN;                                                   \
+    T lanes[LANES];                                                                  \
+    STORE_##V(lanes, OP(OP(m0, m1), OP(m2, m3)));                                    \
+    double best = (double)lanes[0];                                                  \
+    for (int l = 1; l < LANES; l++) best = PICK(best, (double)lanes[l]);             \
+    for (; i < n; i++) {                                                             \
+      double v = (double)x[i];                                                       \
+      if (v != v) return NAN;                                                        \
+      best = PICK(best, v);                                                          \
+    }                                                                                \
+    return best;                                                                     \
+  }
+
+#define STORE___m256d _mm256_storeu_pd
+#define STORE___m256 _mm256_storeu_ps
+#define BW_PICK_MAX(a, b) ((b) > (a) ? (b) : (a))
+#define BW_PICK_MIN(a, b) ((b) < (a) ? (b) : (a))
+
+BW_EXTREMUM_AVX2(max_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_max_pd, _mm256_set1_pd,
+                 _mm256_cmp_pd, _mm256_or_pd, _mm256_movemask_pd, 4, BW_PICK_MAX)
+BW_EXTREMUM_AVX2(min_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_min_pd, _mm256_set1_pd,
+                 _mm256_cmp_pd, _mm256_or_pd, _mm256_movemask_pd, 4, BW_PICK_MIN)
+BW_EXTREMUM_AVX2(max_f32_avx2, float, __m256, _mm256_loadu_ps, _mm256_max_ps, _mm256_set1_ps,
+                 _mm256_cmp_ps, _mm256_or_ps, _mm256_movemask_ps, 8, BW_PICK_MAX)
+BW_EXTREMUM_AVX2(min_f32_avx2, float, __m256, _mm256_loadu_ps, _mm256_min_ps, _mm256_set1_ps,
+                 _mm256_cmp_ps, _mm256_or_ps, _mm256_movemask_ps, 8, BW_PICK_MIN)
+
+double bw_max_f64(const double *x, long n) { return bw_isa_is_avx2() ? max_f64_avx2(x, n) : max_f64_generic(x, n); }
+double bw_min_f64(const double *x, long n) { return bw_isa_is_avx2() ? min_f64_avx2(x, n) : min_f64_generic(x, n); }
+double bw_max_f32(const float *x, long n) { return bw_isa_is_avx2() ? max_f32_avx2(x, n) : max_f32_generic(x, n); }
+double bw_min_f32(const float *x, long n) { return bw_isa_is_avx2() ? min_f32_avx2(x, n) : min_f32_generic(x, n); }
 
 // MARK: pairwise
 

@@ -51,6 +51,29 @@ struct NDArrayReductionsTests {
     #expect(a.sum().isNaN)
   }
 
+  /// The vector kernels keep four lane-wise extrema (16 Doubles or 32
+  /// Floats per step) and a remainder loop: an extreme value or a NaN must
+  /// be found at every position.
+  func checkExtremaAtEveryPosition<E: NDArrayScalar>(_: E.Type) throws {
+    for n in [1, 3, 15, 16, 17, 31, 32, 33, 64, 70] {
+      let base = (0..<n).map { E(Double($0 % 7) - 3) }
+      for pos in 0..<n {
+        var v = base
+        v[pos] = 100
+        #expect(try NDArray(v).max() == 100, "n = \(n), max at \(pos)")
+        v[pos] = -.infinity
+        #expect(try NDArray(v).min() == -.infinity, "n = \(n), min at \(pos)")
+        v[pos] = .nan
+        #expect(try NDArray(v).max().isNaN && NDArray(v).min().isNaN, "n = \(n), NaN at \(pos)")
+      }
+    }
+  }
+
+  @Test func extremaAndNaNAtEveryPosition() throws {
+    try checkExtremaAtEveryPosition(Double.self)
+    try checkExtremaAtEveryPosition(Float.self)
+  }
+
   @Test func bitIdenticalForAnyThreadCount() {
     // Ill-conditioned data make any change of summation order visible.
     var g = SeededGenerator(seed: 77)
