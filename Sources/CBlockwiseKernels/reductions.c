@@ -177,6 +177,24 @@ double bw_min_f64(const double *x, long n) { return bw_isa_is_avx2() ? min_f64_a
 double bw_max_f32(const float *x, long n) { return bw_isa_is_avx2() ? max_f32_avx2(x, n) : max_f32_generic(x, n); }
 double bw_min_f32(const float *x, long n) { return bw_isa_is_avx2() ? min_f32_avx2(x, n) : min_f32_generic(x, n); }
 
+// MARK: log-sum-exp leaves
+
+// One leaf (in L1) read twice: its max m, then sum exp(x - m). The caller
+// combines leaves as (m, s) pairs, so a large array is read from memory
+// once instead of once for a global max and again for the sum.
+#define BW_LSE_LEAF(NAME, T, MAX, SUMEXP)                         \
+  double NAME(const T *x, long n, double *max_out) {              \
+    double m = MAX(x, n);                                         \
+    *max_out = m;                                                 \
+    if (m != m) return m;                       /* NaN */         \
+    if (m == INFINITY) return INFINITY;                           \
+    if (m == -INFINITY) return 0.0;             /* all -inf */    \
+    return SUMEXP(x, n, m);                                       \
+  }
+
+BW_LSE_LEAF(bw_log_sum_exp_leaf_f64, double, bw_max_f64, bw_sum_exp_f64)
+BW_LSE_LEAF(bw_log_sum_exp_leaf_f32, float, bw_max_f32, bw_sum_exp_f32)
+
 // MARK: pairwise
 
 double bw_pairwise_sum(const double *p, long n) {

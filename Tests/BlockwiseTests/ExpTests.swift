@@ -179,6 +179,37 @@ struct ExpTests {
     }
   }
 
+  /// logSumExp combines per-leaf (max, sum) pairs: leaves whose maxima
+  /// differ by hundreds, leaves of -inf only, and specials in a late leaf.
+  @Test func logSumExpAcrossLeavesWithDifferentScales() {
+    let leaf = BlockPolicy.reductionLeaf
+    func reference(_ xs: [Double]) -> Float80 {
+      let v = xs.map { Float80($0) }
+      let m = v.max()!
+      return m + Float80.log(v.reduce(Float80(0)) { $0 + Float80.exp($1 - m) })
+    }
+    // Leaf k holds values near 100 k - 300: later leaves dominate; the
+    // first leaves underflow against the maximum.
+    var xs = randomArray(Double.self, shape: [5 * leaf + 123], in: -1...1, seed: 501).scalars
+    for i in xs.indices { xs[i] += Double(100 * (i / leaf)) - 300 }
+    var withInfLeaf = xs
+    for i in leaf..<(2 * leaf) { withInfLeaf[i] = -.infinity }
+    for (name, v) in [("scales", xs), ("-inf leaf", withInfLeaf), ("reversed", Array(xs.reversed()))] {
+      let exact = reference(v)
+      let got = NDArray(v).logSumExp()
+      #expect(abs(Float80(got) - exact) <= 4 * Float80(Double(exact).ulp), "\(name): \(got) vs \(exact)")
+      let f = NDArray(v.map { Float($0) })
+      let exactF = reference(f.scalars.map { Double($0) })
+      #expect(ulpError(f.logSumExp(), reference: exactF) <= 1, "Float \(name)")
+    }
+    var special = xs
+    special[4 * leaf + 5] = .infinity
+    #expect(NDArray(special).logSumExp() == .infinity)
+    special[3] = .nan
+    #expect(NDArray(special).logSumExp().isNaN)
+    #expect(NDArray([Double](repeating: -.infinity, count: 3 * leaf + 1)).logSumExp() == -.infinity)
+  }
+
   @Test func reductionsBitIdenticalForAnyThreadCount() {
     let a = randomArray(Double.self, shape: [700_001], in: -30...30, seed: 8)
     let f = randomArray(Float.self, shape: [700_001], in: -30...30, seed: 9)

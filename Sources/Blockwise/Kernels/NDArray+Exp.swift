@@ -94,29 +94,85 @@ extension NDArray {
     reduceLeaves(bytesPerElement: MemoryLayout<Element>.stride) { Element._bwSumExp($0, $1, shift) }
   }
 
-  /// `log(sum(exp(x)))`, computed stably as `m + log(sum(exp(x - m)))`
-  /// with `m` the maximum.
+  /// `log(sum(exp(x)))`, computed stably.
   ///
   /// Never overflows for finite input. Returns -inf for an empty array or
   /// one whose elements are all -inf, +inf if any element is +inf, and NaN
   /// if any element is NaN.
   ///
+  /// One pass over memory: each leaf of 4096 elements (an L1's worth) gives
+  /// its maximum `m` and `s = sum(exp(x - m))`; leaves combine pairwise, in
+  /// index order, as `(M, s1 exp(m1 - M) + s2 exp(m2 - M))` with
+  /// `M = max(m1, m2)`, and the result is `M + log(S)`. Identical for any
+  /// thread count.
+  ///
   /// ```swift
   /// NDArray<Double>([1000, 1000]).logSumExp()  // 1000.6931471805599
   /// ```
-  /// - Complexity: O(n), two parallel passes (max, then the shifted sum).
+  /// - Complexity: O(n), parallel, one read of the array.
   /// - Error bound: absolute error at most about 2 ulp of the result plus
   ///   (n-dependent) 1e-15 for Double; Float is computed in Double and
   ///   rounded once (within 1 ulp).
   public func logSumExp() -> Element {
     guard count > 0 else { return -.infinity }
-    let m = (try? extremum({ Element._bwMax($0, $1) }, operation: "logSumExp", isMax: true)) ?? .nan
-    if m.isNaN { return .nan }
-    if m == .infinity { return .infinity }
-    if m == -.infinity { return -.infinity }
-    let s = sumExpDouble(shift: m)
-    return Element(m + _log(s))
+    let leaf = BlockPolicy.reductionLeaf
+    let leaves = BlockPolicy.pieces(count: count, length: leaf)
+    let parts = UnsafeMutablePointer<LogSumExpPartial>.allocate(capacity: leaves)
+    defer { parts.deallocate() }
+    let out = SendablePointer(parts)
+    withUnsafeBufferPointer { buf in
+      let p = SendablePointer(buf.baseAddress!)
+      let n = buf.count
+      let leavesPerBlock =
+        BlockPolicy.blockLength(bytesPerElement: MemoryLayout<Element>.stride, leaf: leaf) / leaf
+      ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
+        for l in lr {
+          var m = 0.0
+          let s = Element._bwLogSumExpLeaf(UnsafePointer(p.advanced(by: l * leaf)), Swift.min(leaf, n - l * leaf), &m)
+          out[l] = LogSumExpPartial(max: m, sum: s)
+        }
+      }
+    }
+    let total = LogSumExpPartial.pairwise(UnsafeBufferPointer(start: parts, count: leaves))
+    if total.max.isNaN || total.sum.isNaN { return .nan }
+    if total.max == .infinity { return .infinity }
+    if total.max == -.infinity { return -.infinity }
+    return Element(total.max + _log(total.sum))
   }
+}
+
+/// A partial log-sum-exp: `sum` is the sum of `exp(x - max)` over a range.
+struct LogSumExpPartial {
+  var max: Double
+  var sum: Double
+
+  /// Both ranges together, rescaled to the larger maximum.
+  static func combine(_ a: Self, _ b: Self) -> Self {
+    if a.max.isNaN || b.max.isNaN || a.sum.isNaN || b.sum.isNaN { return Self(max: .nan, sum: .nan) }
+    let m = Swift.max(a.max, b.max)
+    if m == .infinity { return Self(max: .infinity, sum: .infinity) }
+    if m == -.infinity { return Self(max: -.infinity, sum: 0) }
+    // exp(-inf) = 0 drops an all -inf side; otherwise each factor is <= 1.
+    return Self(max: m, sum: a.sum * _exp(a.max - m) + b.sum * _exp(b.max - m))
+  }
+
+  /// Pairwise combination in index order (a fixed tree for a given count).
+  static func pairwise(_ p: UnsafeBufferPointer<Self>) -> Self {
+    if p.count == 1 { return p[0] }
+    let half = p.count / 2
+    return combine(
+      pairwise(UnsafeBufferPointer(rebasing: p[0..<half])),
+      pairwise(UnsafeBufferPointer(rebasing: p[half...])))
+  }
+}
+
+@inline(__always)
+func _exp(_ x: Double) -> Double {
+  #if canImport(Glibc)
+    return Glibc.exp(x)
+  #else
+    return Foundation.exp(x)
+  #endif
 }
 
 // Foundation-free natural log for Double (Glibc through the C kernels' libm).

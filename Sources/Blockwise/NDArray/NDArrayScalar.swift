@@ -21,6 +21,7 @@ public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConver
   static func _bwSumExp(_ x: UnsafePointer<Self>, _ n: Int, _ shift: Double) -> Double
   static func _bwMax(_ x: UnsafePointer<Self>, _ n: Int) -> Double
   static func _bwMin(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+  static func _bwLogSumExpLeaf(_ x: UnsafePointer<Self>, _ n: Int, _ max: UnsafeMutablePointer<Double>) -> Double
   // Bulk fill and scan (generic code calls these once, not per element)
   static func _bwFill(_ p: UnsafeMutablePointer<Self>, _ value: Self, _ n: Int)
   static func _bwFirstNonFinite(_ p: UnsafePointer<Self>, _ n: Int) -> Int?
@@ -70,6 +71,9 @@ extension Double: NDArrayScalar {
   }
   public static func _bwMax(_ x: UnsafePointer<Double>, _ n: Int) -> Double { bw_max_f64(x, n) }
   public static func _bwMin(_ x: UnsafePointer<Double>, _ n: Int) -> Double { bw_min_f64(x, n) }
+  public static func _bwLogSumExpLeaf(
+    _ x: UnsafePointer<Double>, _ n: Int, _ max: UnsafeMutablePointer<Double>
+  ) -> Double { bw_log_sum_exp_leaf_f64(x, n, max) }
   public static func _bwDot(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>) -> Double {
     cblas_ddot(blasInt(n), x, 1, y, 1)
   }
@@ -125,6 +129,9 @@ extension Float: NDArrayScalar {
   }
   public static func _bwMax(_ x: UnsafePointer<Float>, _ n: Int) -> Double { bw_max_f32(x, n) }
   public static func _bwMin(_ x: UnsafePointer<Float>, _ n: Int) -> Double { bw_min_f32(x, n) }
+  public static func _bwLogSumExpLeaf(
+    _ x: UnsafePointer<Float>, _ n: Int, _ max: UnsafeMutablePointer<Double>
+  ) -> Double { bw_log_sum_exp_leaf_f32(x, n, max) }
   public static func _bwDot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
     cblas_sdot(blasInt(n), x, 1, y, 1)
   }

@@ -43,6 +43,10 @@ double bw_max_f64(const double *x, long n);
 double bw_min_f64(const double *x, long n);
 double bw_max_f32(const float *x, long n);
 double bw_min_f32(const float *x, long n);
+/// One log-sum-exp leaf: writes m = max(x) and returns sum exp(x[i] - m)
+/// (NaN if any x is NaN, +inf if m = +inf, 0 if every x is -inf). n >= 1.
+double bw_log_sum_exp_leaf_f64(const double *x, long n, double *max_out);
+double bw_log_sum_exp_leaf_f32(const float *x, long n, double *max_out);
 /// Pairwise (cascade) sum of n partials, in index order.
 double bw_pairwise_sum(const double *p, long n);
 
