@@ -179,11 +179,20 @@ double bw_min_f32(const float *x, long n) { return bw_isa_is_avx2() ? min_f32_av
 
 // MARK: log-sum-exp leaves
 
-// One leaf (in L1) read twice: its max m, then sum exp(x - m). The caller
-// combines leaves as (m, s) pairs, so a large array is read from memory
-// once instead of once for a global max and again for the sum.
-#define BW_LSE_LEAF(NAME, T, MAX, SUMEXP)                         \
-  double NAME(const T *x, long n, double *max_out) {              \
+// A leaf is summed as s = sum exp(x - shift) for a shift of the caller's
+// choosing (reported in *max_out); the caller combines leaves as (shift, s)
+// pairs. Two ways:
+// - two passes: shift = max(x), then the shifted sum. Handles every special
+//   value (NaN, +-inf) with the documented precedence;
+// - one pass (AVX2, finite data): the shift follows the running maximum
+//   chunk by chunk, moving only when a chunk's maximum exceeds it by more
+//   than 64 (so terms stay below e^64, far from overflow, and the sum is
+//   rescaled at most a few times per leaf rather than at every new
+//   maximum). A large array is then read once, like sumExp, instead of once
+//   for the max and again for the sum. Anything non-finite in a chunk's
+//   extremes sends the leaf to the two-pass form.
+#define BW_LSE_LEAF_TWO_PASS(NAME, T, MAX, SUMEXP)                \
+  static double NAME(const T *x, long n, double *max_out) {       \
     double m = MAX(x, n);                                         \
     *max_out = m;                                                 \
     if (m != m) return m;                       /* NaN */         \
@@ -192,8 +201,78 @@ double bw_min_f32(const float *x, long n) { return bw_isa_is_avx2() ? min_f32_av
     return SUMEXP(x, n, m);                                       \
   }
 
-BW_LSE_LEAF(bw_log_sum_exp_leaf_f64, double, bw_max_f64, bw_sum_exp_f64)
-BW_LSE_LEAF(bw_log_sum_exp_leaf_f32, float, bw_max_f32, bw_sum_exp_f32)
+BW_LSE_LEAF_TWO_PASS(lse_leaf_f64_two_pass, double, bw_max_f64, bw_sum_exp_f64)
+BW_LSE_LEAF_TWO_PASS(lse_leaf_f32_two_pass, float, bw_max_f32, bw_sum_exp_f32)
+
+#define BW_LSE_SLACK 64.0
+
+BW_AVX2 __attribute__((noinline)) static __m256d lse_chunk_checked(const double *x, long n, __m256d sh,
+                                                                   __m256d acc) {
+  for (long i = 0; i < n; i += 4) acc = _mm256_add_pd(acc, bw_exp4(_mm256_sub_pd(_mm256_loadu_pd(x + i), sh)));
+  return acc;
+}
+
+BW_AVX2 static double lse_leaf_f64_avx2(const double *x, long n, double *max_out) {
+  if (n < BW_EXP_CHUNK) return lse_leaf_f64_two_pass(x, n, max_out);
+  double shift = 0;
+  int started = 0;
+  __m256d acc = _mm256_setzero_pd();
+  double tail = 0;
+  for (long i = 0; i < n; i += BW_EXP_CHUNK) {
+    long len = n - i < BW_EXP_CHUNK ? n - i : BW_EXP_CHUNK;
+    // The chunk's extremes; NaN is ignored here and reaches the sum.
+    double lo = INFINITY, hi = -INFINITY;
+    long full = len & ~3L;
+    if (full > 0) {
+      __m256d vlo = _mm256_set1_pd(INFINITY), vhi = _mm256_set1_pd(-INFINITY);
+      for (long k = 0; k < full; k += 4) {
+        __m256d v = _mm256_loadu_pd(x + i + k);
+        vlo = _mm256_min_pd(v, vlo);
+        vhi = _mm256_max_pd(v, vhi);
+      }
+      double l4[4], h4[4];
+      _mm256_storeu_pd(l4, vlo);
+      _mm256_storeu_pd(h4, vhi);
+      for (int l = 0; l < 4; l++) {
+        lo = l4[l] < lo ? l4[l] : lo;
+        hi = h4[l] > hi ? h4[l] : hi;
+      }
+    }
+    for (long k = full; k < len; k++) {
+      double v = x[i + k];
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    if (!(hi > -INFINITY && hi < INFINITY)) return lse_leaf_f64_two_pass(x, n, max_out);
+    if (!started) {
+      shift = hi;
+      started = 1;
+    } else if (hi > shift + BW_LSE_SLACK) {
+      double f = bw_exp1(shift - hi);
+      acc = _mm256_mul_pd(acc, _mm256_set1_pd(f));
+      tail *= f;
+      shift = hi;
+    }
+    __m256d sh = _mm256_set1_pd(shift);
+    if (lo - shift >= -BW_EXP_FAST) {
+      for (long k = 0; k < full; k += 4)
+        acc = _mm256_add_pd(acc, bw_exp4_core(_mm256_sub_pd(_mm256_loadu_pd(x + i + k), sh)));
+    } else {
+      acc = lse_chunk_checked(x + i, full, sh, acc);
+    }
+    for (long k = full; k < len; k++) tail += bw_exp1(x[i + k] - shift);
+  }
+  *max_out = shift;
+  return bw_hsum4(acc) + tail;
+}
+
+double bw_log_sum_exp_leaf_f64(const double *x, long n, double *max_out) {
+  return bw_isa_is_avx2() ? lse_leaf_f64_avx2(x, n, max_out) : lse_leaf_f64_two_pass(x, n, max_out);
+}
+
+double bw_log_sum_exp_leaf_f32(const float *x, long n, double *max_out) {
+  return lse_leaf_f32_two_pass(x, n, max_out);
+}
 
 // MARK: pairwise
 

@@ -202,6 +202,20 @@ struct ExpTests {
       let exactF = reference(f.scalars.map { Double($0) })
       #expect(ulpError(f.logSumExp(), reference: exactF) <= 1, "Float \(name)")
     }
+    // Within one leaf: a ramp over 1400 (the shift moves many times), a
+    // jump from -700 to 700, and -inf or NaN among finite values.
+    let ramp = (0..<(2 * leaf + 77)).map { -700 + 1400 * Double($0) / Double(2 * leaf + 77) }
+    var jump = [Double](repeating: -700, count: leaf)
+    for i in (leaf / 2)..<leaf { jump[i] = 700 - Double(i % 3) }
+    var holes = randomArray(Double.self, shape: [leaf + 40], in: -20...20, seed: 502).scalars
+    for i in stride(from: 5, to: holes.count, by: 97) { holes[i] = -.infinity }
+    for (name, v) in [("ramp", ramp), ("jump", jump), ("-inf holes", holes)] {
+      let exact = reference(v)
+      let got = NDArray(v).logSumExp()
+      #expect(abs(Float80(got) - exact) <= 4 * Float80(Double(exact).ulp), "\(name): \(got) vs \(exact)")
+    }
+    holes[leaf + 3] = .nan
+    #expect(NDArray(holes).logSumExp().isNaN)
     var special = xs
     special[4 * leaf + 5] = .infinity
     #expect(NDArray(special).logSumExp() == .infinity)

@@ -100,11 +100,12 @@ extension NDArray {
   /// one whose elements are all -inf, +inf if any element is +inf, and NaN
   /// if any element is NaN.
   ///
-  /// One pass over memory: each leaf of 4096 elements (an L1's worth) gives
-  /// its maximum `m` and `s = sum(exp(x - m))`; leaves combine pairwise, in
-  /// index order, as `(M, s1 exp(m1 - M) + s2 exp(m2 - M))` with
-  /// `M = max(m1, m2)`, and the result is `M + log(S)`. Identical for any
-  /// thread count.
+  /// One pass over memory: each leaf of 4096 elements gives a shift `m`
+  /// (its maximum, or within 64 below it: the shift follows the running
+  /// maximum and moves only by more than 64) and `s = sum(exp(x - m))`;
+  /// leaves combine pairwise, in index order, as
+  /// `(M, s1 exp(m1 - M) + s2 exp(m2 - M))` with `M = max(m1, m2)`, and the
+  /// result is `M + log(S)`. Identical for any thread count.
   ///
   /// ```swift
   /// NDArray<Double>([1000, 1000]).logSumExp()  // 1000.6931471805599
@@ -141,12 +142,13 @@ extension NDArray {
   }
 }
 
-/// A partial log-sum-exp: `sum` is the sum of `exp(x - max)` over a range.
+/// A partial log-sum-exp: `sum` is the sum of `exp(x - max)` over a range,
+/// `max` a shift at or below the range's maximum.
 struct LogSumExpPartial {
   var max: Double
   var sum: Double
 
-  /// Both ranges together, rescaled to the larger maximum.
+  /// Both ranges together, rescaled to the larger shift.
   static func combine(_ a: Self, _ b: Self) -> Self {
     if a.max.isNaN || b.max.isNaN || a.sum.isNaN || b.sum.isNaN { return Self(max: .nan, sum: .nan) }
     let m = Swift.max(a.max, b.max)

@@ -43,8 +43,9 @@ double bw_max_f64(const double *x, long n);
 double bw_min_f64(const double *x, long n);
 double bw_max_f32(const float *x, long n);
 double bw_min_f32(const float *x, long n);
-/// One log-sum-exp leaf: writes m = max(x) and returns sum exp(x[i] - m)
-/// (NaN if any x is NaN, +inf if m = +inf, 0 if every x is -inf). n >= 1.
+/// One log-sum-exp leaf: writes a shift m and returns sum exp(x[i] - m), so
+/// that logsumexp(x) = m + log(result). m is max(x) or within 64 below it;
+/// NaN in x gives NaN, +inf a result of +inf, all -inf (m = -inf) 0. n >= 1.
 double bw_log_sum_exp_leaf_f64(const double *x, long n, double *max_out);
 double bw_log_sum_exp_leaf_f32(const float *x, long n, double *max_out);
 /// Pairwise (cascade) sum of n partials, in index order.
