@@ -42,7 +42,8 @@ struct BlockwiseBench: ParsableCommand {
                  machine.readGBPerSecondAllThreads, machine.readGBPerSecondOneThread))
     print(String(format: "Vectorised exp in cache: %.3f ns per Double per core (exp(into:)); sumExp %.3f ns",
                  machine.expNsPerElementPerCore, machine.sumExpNsPerElementPerCore))
-    print("Times are medians of \(repeats) runs after a warm-up (n = samples); % limit = hardware bound / time.")
+    print("Times are medians of \(repeats) runs after a warm-up (n = samples; best = fastest run); % limit = hardware bound / median.")
+    print("Blockwise variants of a workload are timed round-robin, so their ratios come from the same stretch of time.")
 
     let ctx = Context(options: self, machine: machine, threads: all, repeats: repeats, slowSeconds: slowSeconds)
     var rows: [Row] = []
@@ -101,6 +102,16 @@ struct BlockwiseBench: ParsableCommand {
   }
 }
 
+/// One variant of a workload for `Context.rows`.
+struct Variant {
+  let name: String
+  let threads: Int
+  var tolerance: Double = 1e-12
+  /// The scalar loop's time and result, to compare against.
+  let scalar: (time: Double, value: Double)?
+  let body: () throws -> Double
+}
+
 /// What every workload needs to measure and judge its variants.
 struct Context {
   let options: BlockwiseBench
@@ -123,12 +134,34 @@ struct Context {
   ) rethrows -> Row {
     progress("\(workload): \(variant)")
     let m = try measure(repeats: repeats, slowSeconds: slowSeconds, body)
+    return makeRow(workload, variant, threads: t, elements: elements, bytes: bytes, exps: exps,
+                   tolerance: tolerance, scalar: scalar, m)
+  }
+
+  /// Rows for `variants` measured round-robin (see `measureInterleaved`),
+  /// so their ratios to each other come from the same stretch of time.
+  func rows(
+    _ workload: String, elements: Double, bytes: Double, exps: Double, _ variants: [Variant]
+  ) throws -> [Row] {
+    progress("\(workload): " + variants.map(\.name).joined(separator: ", ") + " (interleaved)")
+    let ms = try measureInterleaved(repeats: repeats, slowSeconds: slowSeconds, variants.map(\.body))
+    return zip(variants, ms).map { v, m in
+      makeRow(workload, v.name, threads: v.threads, elements: elements, bytes: bytes, exps: exps,
+              tolerance: v.tolerance, scalar: v.scalar, m)
+    }
+  }
+
+  func makeRow(
+    _ workload: String, _ variant: String, threads t: Int, elements: Double, bytes: Double, exps: Double,
+    tolerance: Double, scalar: (time: Double, value: Double)?, _ m: (median: Double, best: Double, samples: Int, value: Double)
+  ) -> Row {
     let reference = scalar?.value ?? m.value
     let rel = reference == m.value ? 0 : abs(m.value - reference) / max(abs(reference), .leastNormalMagnitude)
     let lim = limit(bytes: bytes, exps: exps, threads: t)
     return Row(
-      workload: workload, variant: variant, threads: t, medianSeconds: m.median, samples: m.samples,
-      elements: elements, nsPerElement: m.median / elements * 1e9,
+      workload: workload, variant: variant, threads: t, medianSeconds: m.median, bestSeconds: m.best,
+      samples: m.samples, elements: elements, nsPerElement: m.median / elements * 1e9,
+      bestNsPerElement: m.best / elements * 1e9,
       speedupOverScalar: (scalar?.time ?? m.median) / m.median, percentOfLimit: 100 * lim / m.median,
       limitSeconds: lim, result: m.value, relativeErrorVsScalar: rel, passed: rel <= tolerance && m.value.isFinite)
   }

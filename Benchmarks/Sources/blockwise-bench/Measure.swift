@@ -12,9 +12,9 @@ func timed<T>(_ body: () throws -> T) rethrows -> (Double, T) {
 /// Median of `repeats` timed runs after one warm-up. A variant whose warm-up
 /// alone exceeds `slowSeconds` is reported from that single run, so the
 /// slow baselines do not dominate the benchmark's own time.
-func measure<T>(repeats: Int, slowSeconds: Double, _ body: () throws -> T) rethrows -> (median: Double, samples: Int, value: T) {
+func measure<T>(repeats: Int, slowSeconds: Double, _ body: () throws -> T) rethrows -> (median: Double, best: Double, samples: Int, value: T) {
   let (warm, first) = try timed(body)
-  if warm > slowSeconds { return (warm, 1, first) }
+  if warm > slowSeconds { return (warm, warm, 1, first) }
   var times: [Double] = []
   var last = first
   for _ in 0..<max(repeats, 1) {
@@ -25,7 +25,37 @@ func measure<T>(repeats: Int, slowSeconds: Double, _ body: () throws -> T) rethr
   times.sort()
   let mid = times.count / 2
   let median = times.count % 2 == 1 ? times[mid] : 0.5 * (times[mid - 1] + times[mid])
-  return (median, times.count, last)
+  return (median, times[0], times.count, last)
+}
+
+/// Medians of variants timed round-robin: one warm-up each, then `repeats`
+/// rounds that run every variant once. On a shared machine whose speed
+/// drifts, each variant sees the same drift, so their ratios hold. A
+/// variant whose warm-up exceeds `slowSeconds` is reported from that run.
+func measureInterleaved(
+  repeats: Int, slowSeconds: Double, _ bodies: [() throws -> Double]
+) throws -> [(median: Double, best: Double, samples: Int, value: Double)] {
+  var times = [[Double]](repeating: [], count: bodies.count)
+  var values = [Double](repeating: 0, count: bodies.count)
+  var slow = [Bool](repeating: false, count: bodies.count)
+  for (i, body) in bodies.enumerated() {
+    let (t, v) = try timed(body)
+    values[i] = v
+    if t > slowSeconds { slow[i] = true; times[i] = [t] }
+  }
+  for _ in 0..<max(repeats, 1) {
+    for (i, body) in bodies.enumerated() where !slow[i] {
+      let (t, v) = try timed(body)
+      times[i].append(t)
+      values[i] = v
+    }
+  }
+  return times.indices.map { i in
+    let t = times[i].sorted()
+    let mid = t.count / 2
+    let median = t.count % 2 == 1 ? t[mid] : 0.5 * (t[mid - 1] + t[mid])
+    return (median, t[0], t.count, values[i])
+  }
 }
 
 func progress(_ s: String) {

@@ -6,9 +6,12 @@ struct Row: Codable {
   var variant: String
   var threads: Int
   var medianSeconds: Double
+  /// The fastest run: what the machine can do when nothing else runs.
+  var bestSeconds: Double
   var samples: Int
   var elements: Double
   var nsPerElement: Double
+  var bestNsPerElement: Double
   var speedupOverScalar: Double
   var percentOfLimit: Double
   var limitSeconds: Double
@@ -72,12 +75,13 @@ func formatSeconds(_ s: Double) -> String {
 func printTable(title: String, rows: [Row]) {
   print("\n## \(title)")
   let header = [pad("variant", 46), pad("thr", 4, right: true), pad("median", 10, right: true), pad("n", 3, right: true),
-                pad("ns/elem", 9, right: true), pad("vs scalar", 10, right: true), pad("% limit", 8, right: true), "  check"]
+                pad("ns/elem", 9, right: true), pad("best", 7, right: true), pad("vs scalar", 10, right: true), pad("% limit", 8, right: true), "  check"]
   print(header.joined(separator: " "))
-  print(String(repeating: "-", count: 104))
+  print(String(repeating: "-", count: 112))
   for r in rows {
     print([pad(r.variant, 46), pad("\(r.threads)", 4, right: true), pad(formatSeconds(r.medianSeconds), 10, right: true),
            pad("\(r.samples)", 3, right: true), pad(String(format: "%.3f", r.nsPerElement), 9, right: true),
+           pad(String(format: "%.3f", r.bestNsPerElement), 7, right: true),
            pad(String(format: "%.1fx", r.speedupOverScalar), 10, right: true),
            pad(String(format: "%.0f%%", r.percentOfLimit), 8, right: true),
            "  " + (r.passed ? "ok" : String(format: "FAIL (rel %.1e)", r.relativeErrorVsScalar))].joined(separator: " "))

@@ -32,11 +32,6 @@ func workloadW1(_ c: Context) throws -> [Row] {
   rows.append(row("naive concurrentPerform per point", c.threads, scalar: ref) {
     NaivePerElement.splineSumExp(scalarSplines, x: xs, y: ys)
   })
-  rows.append(try row("Blockwise, 1 thread", 1, scalar: ref) {
-    try ComputePool.withThreadCount(1) { try stack.sumExp(x: px, y: py) }
-  })
-  rows.append(try row("Blockwise, all threads", c.threads, scalar: ref) { try stack.sumExp(x: px, y: py) })
-
   // Float: same data rounded to Float; checked against the scalar loop on
   // the rounded data (the rounding itself moves the total by ~1e-8).
   let zf = z.map { Float($0) }, xf = xs.map { Float($0) }, yf = ys.map { Float($0) }
@@ -48,12 +43,18 @@ func workloadW1(_ c: Context) throws -> [Row] {
   }
   let floatRef = ScalarLoop.splineSumExp(roundedSplines, x: xf.map { Double($0) }, y: yf.map { Double($0) })
   let fref = (scalar.medianSeconds, floatRef)
-  rows.append(try row("Blockwise Float, 1 thread", 1, tol: 1e-6, scalar: fref) {
-    Double(try ComputePool.withThreadCount(1) { try stackF.sumExp(x: pxf, y: pyf) })
-  })
-  rows.append(try row("Blockwise Float, all threads", c.threads, tol: 1e-6, scalar: fref) {
-    Double(try stackF.sumExp(x: pxf, y: pyf))
-  })
+  rows += try c.rows("W1", elements: elements, bytes: Double(16 * m), exps: elements, [
+    Variant(name: "Blockwise, 1 thread", threads: 1, scalar: ref) {
+      try ComputePool.withThreadCount(1) { try stack.sumExp(x: px, y: py) }
+    },
+    Variant(name: "Blockwise, all threads", threads: c.threads, scalar: ref) { try stack.sumExp(x: px, y: py) },
+    Variant(name: "Blockwise Float, 1 thread", threads: 1, tolerance: 1e-6, scalar: fref) {
+      Double(try ComputePool.withThreadCount(1) { try stackF.sumExp(x: pxf, y: pyf) })
+    },
+    Variant(name: "Blockwise Float, all threads", threads: c.threads, tolerance: 1e-6, scalar: fref) {
+      Double(try stackF.sumExp(x: pxf, y: pyf))
+    },
+  ])
   printTable(title: title, rows: rows)
   return rows
 }
@@ -97,12 +98,29 @@ func workloadW2(_ c: Context) throws -> [Row] {
     group.append(row("naive concurrentPerform per row", c.threads, scalar: ref) {
       a.withUnsafeBufferPointer { NaivePerElement.rowsLogSumExp($0.baseAddress!, rows: r, cols: cols) }
     })
-    group.append(row("Blockwise parallelMapRows, 1 thread", 1, scalar: ref) {
-      ComputePool.withThreadCount(1) { ComputePool.shared.parallelMapRows(a) { $0.logSumExp() } }
-    })
-    group.append(row("Blockwise parallelMapRows, all threads", c.threads, scalar: ref) {
-      ComputePool.shared.parallelMapRows(a) { $0.logSumExp() }
-    })
+    // Each variant keeps its own worst relative difference to the scalar loop.
+    final class Worst { var value = 0.0 }
+    let worst1 = Worst(), worstAll = Worst()
+    func judged(_ w: Worst, _ body: @escaping () -> [Double]) -> () -> Double {
+      {
+        let v = body()
+        w.value = zip(v, scalarValues).map { abs($0 - $1) / max(abs($1), .leastNormalMagnitude) }.max() ?? 0
+        return v.reduce(0, +)
+      }
+    }
+    var blockwise = try c.rows(name, elements: elements, bytes: 8 * elements, exps: elements, [
+      Variant(name: "Blockwise parallelMapRows, 1 thread", threads: 1, tolerance: .infinity,
+              scalar: (ref.0, ref.1.reduce(0, +)),
+              body: judged(worst1) { ComputePool.withThreadCount(1) { ComputePool.shared.parallelMapRows(a) { $0.logSumExp() } } }),
+      Variant(name: "Blockwise parallelMapRows, all threads", threads: c.threads, tolerance: .infinity,
+              scalar: (ref.0, ref.1.reduce(0, +)),
+              body: judged(worstAll) { ComputePool.shared.parallelMapRows(a) { $0.logSumExp() } }),
+    ])
+    for (i, w) in [worst1, worstAll].enumerated() {
+      blockwise[i].relativeErrorVsScalar = w.value
+      blockwise[i].passed = w.value <= 1e-12 && blockwise[i].result.isFinite
+    }
+    group += blockwise
     printTable(title: "\(name): logSumExp of each row, zero-copy row views", rows: group)
     rows += group
   }
@@ -154,10 +172,14 @@ func workloadW3(_ c: Context) throws -> [Row] {
   rows.append(try row("Blockwise unfused (3 temporaries), all threads", c.threads, scalar: ref) {
     try arrays.reduce(0.0) { acc, a in acc + ((try a * a) * 3 + 1).sum() }
   })
-  rows.append(row("Blockwise fused, 1 thread", 1, scalar: ref) {
-    ComputePool.withThreadCount(1) { arrays.reduce(0.0) { $0 + fused($1) } }
-  })
-  rows.append(row("Blockwise fused, all threads", c.threads, scalar: ref) { arrays.reduce(0.0) { $0 + fused($1) } })
+  rows += try c.rows(name, elements: elements, bytes: 8 * elements, exps: 0, [
+    Variant(name: "Blockwise fused, 1 thread", threads: 1, scalar: ref) {
+      ComputePool.withThreadCount(1) { arrays.reduce(0.0) { $0 + fused($1) } }
+    },
+    Variant(name: "Blockwise fused, all threads", threads: c.threads, scalar: ref) {
+      arrays.reduce(0.0) { $0 + fused($1) }
+    },
+  ])
   printTable(title: "W3  \(k) arrays of \(dims[0])x\(dims[1]): ((x*x)*3)+1 then sum", rows: rows)
   return rows
 }
@@ -192,10 +214,12 @@ func workloadW4(_ c: Context) throws -> [Row] {
         return shift + Foundation.log(NaivePerElement.mapSum(p) { Foundation.exp($0 - shift) })
       }
     })
-    group.append(row("Blockwise, 1 thread", 1, scalar: ref) {
-      ComputePool.withThreadCount(1) { isSum ? a.sumExp() : a.logSumExp() }
-    })
-    group.append(row("Blockwise, all threads", c.threads, scalar: ref) { isSum ? a.sumExp() : a.logSumExp() })
+    group += try c.rows(name, elements: elements, bytes: 8 * elements, exps: elements, [
+      Variant(name: "Blockwise, 1 thread", threads: 1, scalar: ref) {
+        ComputePool.withThreadCount(1) { isSum ? a.sumExp() : a.logSumExp() }
+      },
+      Variant(name: "Blockwise, all threads", threads: c.threads, scalar: ref) { isSum ? a.sumExp() : a.logSumExp() },
+    ])
     printTable(title: "W4  \(op) over \(n) Doubles", rows: group)
     rows += group
   }
