@@ -168,27 +168,13 @@ struct LogSumExpPartial {
   }
 }
 
-@inline(__always)
-func _exp(_ x: Double) -> Double {
-  #if canImport(Glibc)
-    return Glibc.exp(x)
-  #else
-    return Foundation.exp(x)
-  #endif
-}
-
-// Foundation-free natural log for Double (Glibc through the C kernels' libm).
-@inline(__always)
-func _log(_ x: Double) -> Double {
-  #if canImport(Glibc)
-    return Glibc.log(x)
-  #else
-    return Foundation.log(x)
-  #endif
-}
-
+// Foundation-free exp and log for Double (Glibc's libm).
 #if canImport(Glibc)
   import Glibc
+  @inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
+  @inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
 #else
   import Foundation
+  @inline(__always) func _exp(_ x: Double) -> Double { Foundation.exp(x) }
+  @inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
 #endif
