@@ -134,8 +134,9 @@ struct Context {
   ) rethrows -> Row {
     progress("\(workload): \(variant)")
     let m = try measure(repeats: repeats, slowSeconds: slowSeconds, body)
+    // With no scalar reference this row is the scalar loop itself: 1.0x.
     return makeRow(workload, variant, threads: t, elements: elements, bytes: bytes, exps: exps,
-                   tolerance: tolerance, scalar: scalar, m)
+                   tolerance: tolerance, scalar: scalar ?? (m.median, m.value), m)
   }
 
   /// Rows for `variants` measured round-robin (see `measureInterleaved`),
@@ -162,7 +163,7 @@ struct Context {
       workload: workload, variant: variant, threads: t, medianSeconds: m.median, bestSeconds: m.best,
       samples: m.samples, elements: elements, nsPerElement: m.median / elements * 1e9,
       bestNsPerElement: m.best / elements * 1e9,
-      speedupOverScalar: (scalar?.time ?? m.median) / m.median, percentOfLimit: 100 * lim / m.median,
+      speedupOverScalar: scalar.map { $0.time / m.median } ?? 0, percentOfLimit: 100 * lim / m.median,
       limitSeconds: lim, result: m.value, relativeErrorVsScalar: rel, passed: rel <= tolerance && m.value.isFinite)
   }
 }

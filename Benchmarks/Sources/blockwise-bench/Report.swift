@@ -12,6 +12,7 @@ struct Row: Codable {
   var elements: Double
   var nsPerElement: Double
   var bestNsPerElement: Double
+  /// Scalar loop time / this time; 0 for rows with no scalar counterpart.
   var speedupOverScalar: Double
   var percentOfLimit: Double
   var limitSeconds: Double
@@ -82,7 +83,7 @@ func printTable(title: String, rows: [Row]) {
     print([pad(r.variant, 46), pad("\(r.threads)", 4, right: true), pad(formatSeconds(r.medianSeconds), 10, right: true),
            pad("\(r.samples)", 3, right: true), pad(String(format: "%.3f", r.nsPerElement), 9, right: true),
            pad(String(format: "%.3f", r.bestNsPerElement), 7, right: true),
-           pad(String(format: "%.1fx", r.speedupOverScalar), 10, right: true),
+           pad(r.speedupOverScalar > 0 ? String(format: "%.1fx", r.speedupOverScalar) : "-", 10, right: true),
            pad(String(format: "%.0f%%", r.percentOfLimit), 8, right: true),
            "  " + (r.passed ? "ok" : String(format: "FAIL (rel %.1e)", r.relativeErrorVsScalar))].joined(separator: " "))
   }
