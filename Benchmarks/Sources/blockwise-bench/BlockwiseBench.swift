@@ -52,6 +52,14 @@ struct BlockwiseBench: ParsableCommand {
     if wanted.contains("w2") { rows += try workloadW2(ctx) }
     if wanted.contains("w3") { rows += try workloadW3(ctx) }
     if wanted.contains("w4") { rows += try workloadW4(ctx) }
+    // The machine's speed drifts; the same probe after the workloads shows
+    // how far (the limits above use the first probe).
+    var machineAtEnd = machine
+    let (expEnd, sumExpEnd) = probeExp()
+    machineAtEnd.expNsPerElementPerCore = expEnd
+    machineAtEnd.sumExpNsPerElementPerCore = sumExpEnd
+    print(String(format: "\nExp in cache again after the workloads: %.3f ns per Double per core (exp(into:)); sumExp %.3f ns",
+                 expEnd, sumExpEnd))
 
     let failed = rows.filter { !$0.passed }
     if let path = json {
@@ -61,7 +69,7 @@ struct BlockwiseBench: ParsableCommand {
           splines: splines, grid: grid, points: points, rows: self.rows,
           rowLengths: rowLengths.split(separator: ",").compactMap { Int($0) }, arrays: arrays,
           arrayShape: arrayShape.split(separator: "x").compactMap { Int($0) }, reductionCount: reductionCount),
-        machine: machine, rows: rows)
+        machine: machine, machineAtEnd: machineAtEnd, rows: rows)
       let enc = JSONEncoder()
       enc.outputFormatting = [.prettyPrinted, .sortedKeys]
       try enc.encode(report).write(to: URL(fileURLWithPath: path))
@@ -83,6 +91,18 @@ struct BlockwiseBench: ParsableCommand {
     // shared, noisy machine only ever makes a run slower.
     let allBW = fastest(runs: 5) { big.sum() }
     let oneBW = fastest(runs: 5) { ComputePool.withThreadCount(1) { big.sum() } }
+    let (expNs, sumExpNs) = probeExp()
+    return Machine(
+      cpu: cpuModel(), cores: ComputePool.defaultThreadCount, threads: threads, l2Bytes: BlockPolicy.l2CacheBytes,
+      isa: kernelISA,
+      readGBPerSecondAllThreads: Double(n * 8) / allBW / 1e9,
+      readGBPerSecondOneThread: Double(n * 8) / oneBW / 1e9,
+      expNsPerElementPerCore: expNs, sumExpNsPerElementPerCore: sumExpNs)
+  }
+
+  /// `exp(into:)` and `sumExp()` over an in-cache array on one thread, ns per
+  /// element: the fastest of 7 runs (a busy machine only makes runs slower).
+  func probeExp() -> (exp: Double, sumExp: Double) {
     let small = NDArray(uniformArray(4096, -5, 5, seed: 1))
     var out = NDArray<Double>.zeros([4096])
     let reps = 2000
@@ -92,13 +112,7 @@ struct BlockwiseBench: ParsableCommand {
     let sumExpRun = fastest(runs: 7) {
       ComputePool.withThreadCount(1) { (0..<reps).reduce(0.0) { acc, _ in acc + small.sumExp() } }
     }
-    return Machine(
-      cpu: cpuModel(), cores: ComputePool.defaultThreadCount, threads: threads, l2Bytes: BlockPolicy.l2CacheBytes,
-      isa: kernelISA,
-      readGBPerSecondAllThreads: Double(n * 8) / allBW / 1e9,
-      readGBPerSecondOneThread: Double(n * 8) / oneBW / 1e9,
-      expNsPerElementPerCore: expRun / Double(reps * 4096) * 1e9,
-      sumExpNsPerElementPerCore: sumExpRun / Double(reps * 4096) * 1e9)
+    return (expRun / Double(reps * 4096) * 1e9, sumExpRun / Double(reps * 4096) * 1e9)
   }
 }
 

@@ -52,6 +52,8 @@ struct Report: Codable {
   var date: String
   var config: Config
   var machine: Machine
+  /// The exp probes repeated after the workloads.
+  var machineAtEnd: Machine
   var rows: [Row]
 }
 
