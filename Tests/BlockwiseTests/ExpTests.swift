@@ -214,6 +214,15 @@ struct ExpTests {
       let got = NDArray(v).logSumExp()
       #expect(abs(Float80(got) - exact) <= 4 * Float80(Double(exact).ulp), "\(name): \(got) vs \(exact)")
     }
+    // A result near 0, where the documented absolute term (1e-15) is what
+    // bounds the error: x = -log(n) + noise over many leaves.
+    let count = 37 * leaf + 11
+    let nearZero = randomArray(Double.self, shape: [count], in: -0.5...0.5, seed: 503).scalars
+      .map { $0 - Foundation.log(Double(count)) }
+    let exactZero = reference(nearZero)
+    let gotZero = NDArray(nearZero).logSumExp()
+    #expect(abs(Float80(gotZero) - exactZero) <= 2 * Float80(Double(exactZero).ulp) + 1e-15,
+            "near zero: \(gotZero) vs \(exactZero)")
     holes[leaf + 3] = .nan
     #expect(NDArray(holes).logSumExp().isNaN)
     var special = xs
