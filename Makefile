@@ -53,6 +53,7 @@ bench-micro: deps
 
 fixtures:
 	python3 Tests/BlockwiseTests/Fixtures/make_fixtures.py
+	python3 Tests/BlockwiseTests/Fixtures/make_array_fixtures.py
 
 # Worst exp error over 4M arguments per range, on both kernel paths.
 KERNELS := Sources/CBlockwiseKernels

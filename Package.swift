@@ -46,7 +46,7 @@ let tests: Target = .testTarget(
     .product(name: "RealModule", package: "swift-numerics"),
   ],
   path: "Tests/BlockwiseTests",
-  exclude: ["Fixtures/make_fixtures.py"],
+  exclude: ["Fixtures/make_fixtures.py", "Fixtures/make_array_fixtures.py"],
   resources: [.copy("Fixtures/data")]
 )
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs Blockwise's workloads W1-W4 with the tools a Python user has today
+"""Runs Blockwise's workloads W1-W4 and A1-A5 with the tools a Python user has today
 and prints one merged table against blockwise-bench's JSON output.
 
     make bench-compare            # builds, runs both drivers, writes bench-results/
@@ -7,7 +7,8 @@ and prints one merged table against blockwise-bench's JSON output.
 
 Anchors per workload:
   scipy   RectBivariateSpline.ev, serial (W1); scipy.special.logsumexp (W2, W4)
-  numpy   hand-vectorised (W1 bilinear gather; W2 per-row max/exp/sum; W3 unfused; W4 np.exp(a).sum())
+  numpy   hand-vectorised (W1 bilinear gather; W2 per-row max/exp/sum; W3 unfused; W4 np.exp(a).sum());
+          the array methods themselves for A1-A5 (sum(axis=), a + v, ascontiguousarray(a.T), astype)
   numexpr all threads (ne.set_num_threads(cores))
   mp      multiprocessing.Pool(cores), one chunk per core, arrays inherited by fork
 
@@ -186,16 +187,34 @@ def main():
             record(name, "numexpr", lambda: (lambda m_: m_ + math.log(float(ne.evaluate("sum(exp(a - m_))", local_dict={"a": a, "m_": m_}))))(
                 float(a.max())))
 
+    # Arrays (A1-A5): numpy on one thread, numexpr on all for the broadcast.
+    if any(r.startswith("A") for r in rows):
+        rr, cc = cfg.get("matrixShape", [1000, 100_000])
+        a = rng.uniform(size=(rr, cc))
+        v = rng.uniform(size=cc)
+        record("A1 sum(axis: 0)", "numpy a.sum(axis=0)", lambda: a.sum(axis=0))
+        record("A2 sum(axis: 1)", "numpy a.sum(axis=1)", lambda: a.sum(axis=1))
+        record("A3 a + v", "numpy a + v", lambda: a + v)
+        record("A3 a + v", "numexpr", lambda: ne.evaluate("a + v", local_dict={"a": a, "v": v}))
+        del a
+        n = cfg.get("transposeSize", 8192)
+        sq = rng.uniform(size=(n, n))
+        record("A4 transposed", "numpy ascontiguousarray(a.T)", lambda: np.ascontiguousarray(sq.T))
+        del sq
+        d = rng.uniform(-1e3, 1e3, size=cfg.get("convertCount", 50_000_000))
+        record("A5 Double to Float", "numpy astype(float32)", lambda: d.astype(np.float32))
+        del d
+
     # Merge with Blockwise's all-threads rows.
     def blockwise_best(workload):
         cands = [r for r in bw["rows"] if r["workload"] == workload and r["threads"] > 1
                  and r["variant"].startswith("Blockwise") and "Float" not in r["variant"]
-                 and "unfused" not in r["variant"]]
+                 and "unfused" not in r["variant"] and "same shape" not in r["variant"]]
         return min(cands, key=lambda r: r["medianSeconds"]) if cands else None
 
     print(f"\n# Blockwise vs Python tools ({bw['machine']['cpu']}, {bw['machine']['cores']} cores)")
-    print(f"{'workload':<18} {'anchor':<28} {'anchor time':>12} {'Blockwise':>11} {'ratio':>8} {'x faster':>9}")
-    print("-" * 92)
+    print(f"{'workload':<22} {'anchor':<30} {'anchor time':>12} {'Blockwise':>11} {'ratio':>8} {'x faster':>9}")
+    print("-" * 98)
     merged = []
     for wl, anchor, t, n in results:
         b = blockwise_best(wl)
@@ -204,7 +223,7 @@ def main():
         ratio = b["medianSeconds"] / t
         merged.append({"workload": wl, "anchor": anchor, "anchorSeconds": t, "samples": n,
                        "blockwiseSeconds": b["medianSeconds"], "ratio": ratio})
-        print(f"{wl:<18} {anchor:<28} {t:>10.3f} s {b['medianSeconds']*1e3:>8.1f} ms {ratio:>8.4f} {1/ratio:>8.1f}x")
+        print(f"{wl:<22} {anchor:<30} {t:>10.3f} s {b['medianSeconds']*1e3:>8.1f} ms {ratio:>8.4f} {1/ratio:>8.1f}x")
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "compare.json"), "w") as f:
         json.dump({"machine": bw["machine"], "rows": merged}, f, indent=2)
@@ -226,7 +245,7 @@ def draw_chart(merged, machine, path):
         if m["anchor"] not in variants:
             variants.append(m["anchor"])
     variants.append(blockwise)
-    fig, ax = plt.subplots(figsize=(12, 5))
+    fig, ax = plt.subplots(figsize=(16, 5.5))
     width = 0.8 / len(variants)
     colors = plt.get_cmap("tab20").colors
     for k, v in enumerate(variants):
@@ -236,7 +255,7 @@ def draw_chart(merged, machine, path):
     ax.set_yscale("log")
     ax.set_ylabel("seconds (log scale)")
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(workloads))])
-    ax.set_xticklabels(workloads)
+    ax.set_xticklabels(workloads, rotation=20, ha="right", fontsize=8)
     ax.set_title(f"Blockwise vs Python tools, {machine['cpu']}, {machine['cores']} cores")
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -10,6 +10,22 @@
 
 #define BW_AVX2 __attribute__((target("avx2,fma")))
 
+// Loops whose output may be one of their inputs exactly (in-place forms,
+// y == a) but never partially overlaps it: tell the vectoriser so, or its
+// run-time overlap check sends every in-place call down the scalar loop.
+#if defined(__clang__)
+#define BW_IVDEP _Pragma("clang loop vectorize(assume_safety)")
+#elif defined(__GNUC__)
+#define BW_IVDEP _Pragma("GCC ivdep")
+#else
+#define BW_IVDEP
+#endif
+
+// One kernel body, compiled for each path: a static inline body marked
+// always_inline and a wrapper per target, so the AVX2 copy is vectorised
+// with 256-bit registers and the portable copy with the baseline ISA.
+#define BW_INLINE static inline __attribute__((always_inline))
+
 // exp(x) = 2^(k/4) * exp(r), k = round(4x / ln 2), r = x - k ln2/4, so
 // |r| <= ln2/8. 2^(k/4) = 2^(k >> 2) * 2^((k & 3)/4); the four values
 // 2^(j/4) come from a table small enough to live in one register (AVX2

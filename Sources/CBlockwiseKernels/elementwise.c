@@ -60,38 +60,82 @@ void bw_exp_f32(const float *x, float *y, long n) {
 }
 
 // MARK: arithmetic
-// IEEE operations are exactly rounded, so both ISA paths agree bit for bit;
-// the plain loops auto-vectorise in release builds.
+// IEEE operations are exactly rounded, so both ISA paths agree bit for bit.
+// One body, specialised by the column strides that occur (contiguous, a
+// broadcast scalar on either side, anything else), compiled per path.
 
-#define BW_BINARY(T, SUFFIX)                                                              \
-  void bw_binary_##SUFFIX(int op, const T *a, const T *b, T *y, long n) {                 \
-    switch (op) {                                                                         \
-      case 0: for (long i = 0; i < n; i++) y[i] = a[i] + b[i]; break;                     \
-      case 1: for (long i = 0; i < n; i++) y[i] = a[i] - b[i]; break;                     \
-      case 2: for (long i = 0; i < n; i++) y[i] = a[i] * b[i]; break;                     \
-      default: for (long i = 0; i < n; i++) y[i] = a[i] / b[i]; break;                    \
-    }                                                                                     \
-  }                                                                                       \
-  void bw_binary_scalar_##SUFFIX(int op, const T *a, T s, int left, T *y, long n) {       \
-    switch (op) {                                                                         \
-      case 0: for (long i = 0; i < n; i++) y[i] = a[i] + s; break;                        \
-      case 1: if (left) { for (long i = 0; i < n; i++) y[i] = s - a[i]; }                 \
-              else { for (long i = 0; i < n; i++) y[i] = a[i] - s; } break;               \
-      case 2: for (long i = 0; i < n; i++) y[i] = a[i] * s; break;                        \
-      default: if (left) { for (long i = 0; i < n; i++) y[i] = s / a[i]; }                \
-               else { for (long i = 0; i < n; i++) y[i] = a[i] / s; } break;              \
-    }                                                                                     \
+#define BW_ROW(T, OP)                                                                  \
+  if (a_cs == 1 && b_cs == 1) {                                                        \
+    BW_IVDEP for (long j = 0; j < cols; j++) yr[j] = ar[j] OP br[j];                   \
+  } else if (a_cs == 1 && b_cs == 0) {                                                 \
+    const T s = br[0];                                                                 \
+    BW_IVDEP for (long j = 0; j < cols; j++) yr[j] = ar[j] OP s;                       \
+  } else if (a_cs == 0 && b_cs == 1) {                                                 \
+    const T s = ar[0];                                                                 \
+    BW_IVDEP for (long j = 0; j < cols; j++) yr[j] = s OP br[j];                       \
+  } else {                                                                             \
+    for (long j = 0; j < cols; j++) yr[j] = ar[j * a_cs] OP br[j * b_cs];              \
   }
 
-BW_BINARY(double, f64)
-BW_BINARY(float, f32)
+#define BW_BINARY2D(T, SUFFIX)                                                         \
+  BW_INLINE void binary2d_##SUFFIX##_body(int op, const T *a, long a_rs, long a_cs,    \
+                                          const T *b, long b_rs, long b_cs, T *y,      \
+                                          long ldy, long rows, long cols) {            \
+    for (long i = 0; i < rows; i++) {                                                  \
+      const T *ar = a + i * a_rs, *br = b + i * b_rs;                                  \
+      T *yr = y + i * ldy;                                                             \
+      switch (op) {                                                                    \
+        case BW_OP_ADD: BW_ROW(T, +) break;                                            \
+        case BW_OP_SUBTRACT: BW_ROW(T, -) break;                                       \
+        case BW_OP_MULTIPLY: BW_ROW(T, *) break;                                       \
+        default: BW_ROW(T, /) break;                                                   \
+      }                                                                                \
+    }                                                                                  \
+  }                                                                                    \
+  BW_AVX2 static void binary2d_##SUFFIX##_avx2(int op, const T *a, long a_rs, long a_cs, \
+                                               const T *b, long b_rs, long b_cs, T *y, \
+                                               long ldy, long rows, long cols) {       \
+    binary2d_##SUFFIX##_body(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols);    \
+  }                                                                                    \
+  static void binary2d_##SUFFIX##_generic(int op, const T *a, long a_rs, long a_cs,    \
+                                          const T *b, long b_rs, long b_cs, T *y,      \
+                                          long ldy, long rows, long cols) {            \
+    binary2d_##SUFFIX##_body(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols);    \
+  }                                                                                    \
+  int bw_binary2d_##SUFFIX(int op, const T *a, long a_rs, long a_cs, const T *b,       \
+                           long b_rs, long b_cs, T *y, long ldy, long rows, long cols) { \
+    if (op != BW_OP_ADD && op != BW_OP_SUBTRACT && op != BW_OP_MULTIPLY &&             \
+        op != BW_OP_DIVIDE)                                                            \
+      return -1;                                                                       \
+    if (bw_isa_is_avx2())                                                              \
+      binary2d_##SUFFIX##_avx2(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols);  \
+    else                                                                               \
+      binary2d_##SUFFIX##_generic(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols); \
+    return 0;                                                                          \
+  }
 
-// MARK: conversions (Float data through the Double spline kernels)
+BW_BINARY2D(double, f64)
+BW_BINARY2D(float, f32)
+
+// MARK: conversions
+// Exact (widening) or rounded to nearest (narrowing) by the hardware
+// conversion; NaN stays NaN and out-of-range Doubles become infinities.
+
+BW_INLINE void widen_body(const float *src, double *dst, long n) {
+  for (long i = 0; i < n; i++) dst[i] = (double)src[i];
+}
+BW_INLINE void narrow_body(const double *src, float *dst, long n) {
+  for (long i = 0; i < n; i++) dst[i] = (float)src[i];
+}
+BW_AVX2 static void widen_avx2(const float *src, double *dst, long n) { widen_body(src, dst, n); }
+static void widen_generic(const float *src, double *dst, long n) { widen_body(src, dst, n); }
+BW_AVX2 static void narrow_avx2(const double *src, float *dst, long n) { narrow_body(src, dst, n); }
+static void narrow_generic(const double *src, float *dst, long n) { narrow_body(src, dst, n); }
 
 void bw_widen_f32(const float *src, double *dst, long n) {
-  for (long i = 0; i < n; i++) dst[i] = (double)src[i];
+  if (bw_isa_is_avx2()) widen_avx2(src, dst, n); else widen_generic(src, dst, n);
 }
 
 void bw_narrow_f64(const double *src, float *dst, long n) {
-  for (long i = 0; i < n; i++) dst[i] = (float)src[i];
+  if (bw_isa_is_avx2()) narrow_avx2(src, dst, n); else narrow_generic(src, dst, n);
 }

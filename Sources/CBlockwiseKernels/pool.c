@@ -34,12 +34,7 @@ static int cgroup_cpu_limit(void) {
   return (int)((q + period - 1) / period);
 }
 
-int bw_default_threads(void) {
-  const char *env = getenv("BLOCKWISE_NUM_THREADS");
-  if (env && *env) {
-    long v = strtol(env, NULL, 10);
-    if (v >= 1) return v > BW_MAX_THREADS ? BW_MAX_THREADS : (int)v;
-  }
+static int machine_threads(void) {
   int n = 0;
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof(set), &set) == 0) n = CPU_COUNT(&set);
@@ -49,6 +44,32 @@ int bw_default_threads(void) {
   if (quota > 0 && quota < n) n = quota;
   return n > BW_MAX_THREADS ? BW_MAX_THREADS : n;
 }
+
+// An unusable BLOCKWISE_NUM_THREADS is said once per process, not at every
+// query: the default is read again on each call.
+static atomic_int env_reported = 0;
+
+int bw_default_threads(void) {
+  int machine = machine_threads();
+  const char *env = getenv("BLOCKWISE_NUM_THREADS");
+  if (!env || !*env) return machine;
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(env, &end, 10);
+  while (end && (*end == ' ' || *end == '\t' || *end == '\n')) end++;
+  int parsed = errno == 0 && end != env && end && *end == 0;
+  if (parsed && v >= 1 && v <= BW_MAX_THREADS) return (int)v;
+  int used = parsed && v > BW_MAX_THREADS ? BW_MAX_THREADS : machine;
+  if (atomic_exchange(&env_reported, 1) == 0) {
+    fprintf(stderr,
+            "blockwise: BLOCKWISE_NUM_THREADS=\"%s\" is not a thread count from 1 to %d; "
+            "using %d threads\n",
+            env, BW_MAX_THREADS, used);
+  }
+  return used;
+}
+
+int bw_max_threads(void) { return BW_MAX_THREADS; }
 
 long bw_l2_cache_bytes(void) {
   long v = sysconf(_SC_LEVEL2_CACHE_SIZE);

@@ -118,7 +118,7 @@ struct BilinearSplineTests {
 
   @Test func badInputThrowsSpecificErrors() throws {
     let ok2 = NDArray<Double>([0, 1, 2])
-    let z = NDArray<Double>.zeros([3, 3])
+    let z = try NDArray<Double>.zeros([3, 3])
     #expect(throws: BlockwiseError.notStrictlyIncreasing(axis: "x", index: 2, previous: 1, value: 1)) {
       try BilinearSpline(x: NDArray([0, 1, 1]), y: ok2, values: z)
     }

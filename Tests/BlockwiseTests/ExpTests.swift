@@ -117,13 +117,13 @@ struct ExpTests {
     }
   }
 
-  @Test func inPlaceMatchesAndSizesSweep() {
+  @Test func inPlaceMatchesAndSizesSweep() throws {
     for n in edgeSizes(Double.self, inputs: 1) {
       let a = randomArray(Double.self, shape: [n], in: -50...50, seed: UInt64(n) + 40)
       var b = a
       b.formExp()
       #expect(b == a.exp())
-      var out = NDArray<Double>.zeros([n])
+      var out = try NDArray<Double>.zeros([n])
       try! a.exp(into: &out)
       #expect(out == b)
       #expect(a.scalars == randomArray(Double.self, shape: [n], in: -50...50, seed: UInt64(n) + 40).scalars)
@@ -136,7 +136,7 @@ struct ExpTests {
 
   @Test func expIntoChecksShapeAndAliasing() throws {
     let a = NDArray<Float>([0, 1, 2])
-    var wrong = NDArray<Float>.zeros([4])
+    var wrong = try NDArray<Float>.zeros([4])
     #expect(throws: BlockwiseError.shapeMismatch(expected: [3], got: [4])) { try a.exp(into: &wrong) }
     #expect(wrong.scalars == [0, 0, 0, 0])
     // Writing into an array that shares storage with the input copies first.
@@ -233,12 +233,12 @@ struct ExpTests {
     #expect(NDArray([Double](repeating: -.infinity, count: 3 * leaf + 1)).logSumExp() == -.infinity)
   }
 
-  @Test func reductionsBitIdenticalForAnyThreadCount() {
+  @Test func reductionsBitIdenticalForAnyThreadCount() throws {
     let a = randomArray(Double.self, shape: [700_001], in: -30...30, seed: 8)
     let f = randomArray(Float.self, shape: [700_001], in: -30...30, seed: 9)
-    let ref = ComputePool.withThreadCount(1) { (a.sumExp(), a.logSumExp(), f.sumExp(), f.logSumExp()) }
+    let ref = try ComputePool.withThreadCount(1) { (a.sumExp(), a.logSumExp(), f.sumExp(), f.logSumExp()) }
     for t in threadCounts {
-      let r = ComputePool.withThreadCount(t) { (a.sumExp(), a.logSumExp(), f.sumExp(), f.logSumExp()) }
+      let r = try ComputePool.withThreadCount(t) { (a.sumExp(), a.logSumExp(), f.sumExp(), f.logSumExp()) }
       #expect(r.0.bitPattern == ref.0.bitPattern && r.1.bitPattern == ref.1.bitPattern, "\(t) threads")
       #expect(r.2.bitPattern == ref.2.bitPattern && r.3.bitPattern == ref.3.bitPattern, "\(t) threads")
     }

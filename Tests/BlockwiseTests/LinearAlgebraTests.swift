@@ -53,7 +53,7 @@ struct LinearAlgebraTests {
   }
 
   @Test func matmulErrors() throws {
-    let a = NDArray<Double>.zeros([2, 3])
+    let a = try NDArray<Double>.zeros([2, 3])
     #expect(throws: BlockwiseError.shapeMismatch(expected: [3, 2], got: [2, 2])) {
       try a.matmul(.zeros([2, 2]))
     }

@@ -74,16 +74,16 @@ struct NDArrayReductionsTests {
     try checkExtremaAtEveryPosition(Float.self)
   }
 
-  @Test func bitIdenticalForAnyThreadCount() {
+  @Test func bitIdenticalForAnyThreadCount() throws {
     // Ill-conditioned data make any change of summation order visible.
     var g = SeededGenerator(seed: 77)
     let n = 1_000_003
     let values = (0..<n).map { _ in Double.random(in: -1...1, using: &g) * pow(10, Double.random(in: -8...8, using: &g)) }
     let a = NDArray(values)
     let f = NDArray(values.map { Float($0) })
-    let reference = ComputePool.withThreadCount(1) { (a.sum(), f.sum()) }
+    let reference = try ComputePool.withThreadCount(1) { (a.sum(), f.sum()) }
     for t in threadCounts {
-      let r = ComputePool.withThreadCount(t) { (a.sum(), f.sum()) }
+      let r = try ComputePool.withThreadCount(t) { (a.sum(), f.sum()) }
       #expect(r.0.bitPattern == reference.0.bitPattern, "Double sum, \(t) threads")
       #expect(r.1.bitPattern == reference.1.bitPattern, "Float sum, \(t) threads")
     }

@@ -29,8 +29,8 @@ struct NDArrayTests {
     #expect(e.count == 0 && e.shape == [0, 5] && e.scalars.isEmpty)
     let s = try NDArray<Float>([7], shape: [])
     #expect(s.count == 1 && s.rank == 0 && s[] == 7)
-    #expect(NDArray<Double>.zeros([2, 2]).scalars == [0, 0, 0, 0])
-    #expect(NDArray<Float>(repeating: 1.5, shape: [3]).scalars == [1.5, 1.5, 1.5])
+    #expect(try NDArray<Double>.zeros([2, 2]).scalars == [0, 0, 0, 0])
+    #expect(try NDArray<Float>(repeating: 1.5, shape: [3]).scalars == [1.5, 1.5, 1.5])
     #expect(NDArray<Double>([Double]()).shape == [0])
   }
 

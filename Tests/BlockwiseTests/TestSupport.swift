@@ -70,3 +70,44 @@ func doubles(_ any: Any?) -> [Double] {
 func ints(_ any: Any?) -> [Int] {
   (any as! [Any]).map { ($0 as! NSNumber).intValue }
 }
+
+/// An array of fixture values (float32 fixtures hold exactly representable values).
+func fixtureArray<E: NDArrayScalar>(_: E.Type, _ any: Any?, shape: [Int]) throws -> NDArray<E> {
+  try NDArray(doubles(any).map { E($0) }, shape: shape)
+}
+
+/// Equal as bit patterns, NaN matching NaN (any payload).
+func sameBits<E: NDArrayScalar>(_ a: [E], _ b: [E]) -> Bool {
+  a.count == b.count && zip(a, b).allSatisfy { x, y in (x.isNaN && y.isNaN) || x == y && x.sign == y.sign }
+}
+
+/// The fixture file array.json, parsed once for every test that reads it.
+nonisolated(unsafe) let arrayFixtures: [String: Any] = try! Fixtures.json("array.json")
+
+/// A naive row-major strided read: element at multi-index `idx` of a
+/// contiguous array of `shape`.
+func flatOffset(_ idx: [Int], _ shape: [Int]) -> Int {
+  var o = 0
+  for (i, d) in zip(idx, shape) { o = o * d + i }
+  return o
+}
+
+/// Every multi-index of `shape`, in row-major order.
+func allIndices(_ shape: [Int]) -> [[Int]] {
+  let n = shape.reduce(1, *)
+  guard n > 0 else { return [] }
+  var out: [[Int]] = []
+  out.reserveCapacity(n)
+  var idx = [Int](repeating: 0, count: shape.count)
+  for _ in 0..<n {
+    out.append(idx)
+    var k = shape.count - 1
+    while k >= 0 {
+      idx[k] += 1
+      if idx[k] < shape[k] { break }
+      idx[k] = 0
+      k -= 1
+    }
+  }
+  return out
+}

@@ -25,7 +25,7 @@ let benchmarks: @Sendable () -> Void = {
   let x = NDArray<Double>((0..<n).map { Double($0 % 2000) * 0.01 - 10 })
 
   Benchmark("exp, 2^20 Doubles") { b in
-    var y = NDArray<Double>.zeros([n])  // allocated and touched before measuring
+    var y = try NDArray<Double>.zeros([n])  // allocated and touched before measuring
     try x.exp(into: &y)
     b.startMeasurement()
     for _ in b.scaledIterations { try x.exp(into: &y) }
@@ -59,7 +59,7 @@ let benchmarks: @Sendable () -> Void = {
     for _ in b.scaledIterations { blackHole(try st.sumExp(x: px, y: py)) }
   }
   Benchmark("matmul 256x256") { b in
-    let a = NDArray<Double>(repeating: 0.5, shape: [256, 256])
+    let a = try NDArray<Double>(repeating: 0.5, shape: [256, 256])
     blackHole(try a.matmul(a))  // first call: BLAS buffers and the pool
     b.startMeasurement()
     for _ in b.scaledIterations { blackHole(try a.matmul(a)) }

@@ -13,8 +13,8 @@ struct BlockwiseBench: ParsableCommand {
       Every variant's result is checked against the scalar loop; a mismatch exits non-zero.
       """)
 
-  @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4).")
-  var workloads: String = "w1,w2,w3,w4"
+  @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4,arrays).")
+  var workloads: String = "w1,w2,w3,w4,arrays"
   @Option(help: "Timed repeats per variant (median reported), after one warm-up.")
   var repeats: Int = 5
   @Option(help: "A variant whose warm-up takes longer than this (seconds) is reported from that one run.")
@@ -29,17 +29,20 @@ struct BlockwiseBench: ParsableCommand {
   @Option(help: "W3: number of arrays.") var arrays: Int = 100
   @Option(help: "W3: array shape RxC.") var arrayShape: String = "500x2000"
   @Option(help: "W4: number of Doubles.") var reductionCount: Int = 50_000_000
+  @Option(help: "Arrays: rows x columns of the axis-reduction and broadcasting array.") var matrixShape: String = "1000x100000"
+  @Option(help: "Arrays: side of the square transposed.") var transposeSize: Int = 8192
+  @Option(help: "Arrays: Doubles converted to Float.") var convertCount: Int = 50_000_000
   @Option(help: "Size of the read-bandwidth probe in MiB.") var bandwidthMiB: Int = 1024
   @Option(help: "Write every figure as JSON to this path.") var json: String?
 
   func run() throws {
     if let t = threads { ComputePool.shared.threadCount = t }
     let all = ComputePool.shared.threadCount
-    let machine = probeMachine(threads: all)
+    let machine = try probeMachine(threads: all)
     print("# blockwise-bench")
     print("CPU: \(machine.cpu); cores usable: \(machine.cores); pool threads: \(all); L2 per core: \(machine.l2Bytes / 1024) KiB; kernels: \(machine.isa)")
-    print(String(format: "Read bandwidth (sum over %d MiB): %.1f GB/s all threads, %.1f GB/s one thread", bandwidthMiB,
-                 machine.readGBPerSecondAllThreads, machine.readGBPerSecondOneThread))
+    print(String(format: "Read bandwidth (sum over %d MiB): %.1f GB/s all threads, %.1f GB/s one thread; copy (read + write): %.1f GB/s all threads", bandwidthMiB,
+                 machine.readGBPerSecondAllThreads, machine.readGBPerSecondOneThread, machine.copyGBPerSecondAllThreads))
     print(String(format: "Vectorised exp in cache: %.3f ns per Double per core (exp(into:)); sumExp %.3f ns",
                  machine.expNsPerElementPerCore, machine.sumExpNsPerElementPerCore))
     print("Times are medians of \(repeats) runs after a warm-up (n = samples; best = fastest run); % limit = hardware bound / median.")
@@ -52,10 +55,11 @@ struct BlockwiseBench: ParsableCommand {
     if wanted.contains("w2") { rows += try workloadW2(ctx) }
     if wanted.contains("w3") { rows += try workloadW3(ctx) }
     if wanted.contains("w4") { rows += try workloadW4(ctx) }
+    if wanted.contains("arrays") { rows += try workloadArrays(ctx) }
     // The machine's speed drifts; the same probe after the workloads shows
     // how far (the limits above use the first probe).
     var machineAtEnd = machine
-    let (expEnd, sumExpEnd) = probeExp()
+    let (expEnd, sumExpEnd) = try probeExp()
     machineAtEnd.expNsPerElementPerCore = expEnd
     machineAtEnd.sumExpNsPerElementPerCore = sumExpEnd
     print(String(format: "\nExp in cache again after the workloads: %.3f ns per Double per core (exp(into:)); sumExp %.3f ns",
@@ -68,7 +72,9 @@ struct BlockwiseBench: ParsableCommand {
         config: Config(
           splines: splines, grid: grid, points: points, rows: self.rows,
           rowLengths: rowLengths.split(separator: ",").compactMap { Int($0) }, arrays: arrays,
-          arrayShape: arrayShape.split(separator: "x").compactMap { Int($0) }, reductionCount: reductionCount),
+          arrayShape: arrayShape.split(separator: "x").compactMap { Int($0) }, reductionCount: reductionCount,
+          matrixShape: matrixShape.split(separator: "x").compactMap { Int($0) }, transposeSize: transposeSize,
+          convertCount: convertCount),
         machine: machine, machineAtEnd: machineAtEnd, rows: rows)
       let enc = JSONEncoder()
       enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -83,36 +89,55 @@ struct BlockwiseBench: ParsableCommand {
     print("\nAll \(rows.count) variants agree with the scalar loop.")
   }
 
-  func probeMachine(threads: Int) -> Machine {
-    progress("probing read bandwidth and exp rate")
+  func probeMachine(threads: Int) throws -> Machine {
+    progress("probing read and copy bandwidth and exp rate")
     let n = bandwidthMiB * 1024 * 1024 / 8
-    let big = NDArray<Double>(repeating: 1, shape: [n])
+    let big = try NDArray<Double>(repeating: 1, shape: [n])
     // The machine's limits are the best of several runs, not the median: a
     // shared, noisy machine only ever makes a run slower.
     let allBW = fastest(runs: 5) { big.sum() }
-    let oneBW = fastest(runs: 5) { ComputePool.withThreadCount(1) { big.sum() } }
-    let (expNs, sumExpNs) = probeExp()
+    let oneBW = try fastest(runs: 5) { try ComputePool.withThreadCount(1) { big.sum() } }
+    // Read plus write: a blocked copy into a buffer that is already mapped
+    // (bytes moved = read + written, as the streaming workloads count them).
+    var target = try NDArray<Double>.zeros([n])
+    let copyBW = fastest(runs: 5) { copyProbe(big, into: &target) }
+    let (expNs, sumExpNs) = try probeExp()
     return Machine(
       cpu: cpuModel(), cores: ComputePool.defaultThreadCount, threads: threads, l2Bytes: BlockPolicy.l2CacheBytes,
       isa: kernelISA,
       readGBPerSecondAllThreads: Double(n * 8) / allBW / 1e9,
       readGBPerSecondOneThread: Double(n * 8) / oneBW / 1e9,
+      copyGBPerSecondAllThreads: Double(2 * n * 8) / copyBW / 1e9,
       expNsPerElementPerCore: expNs, sumExpNsPerElementPerCore: sumExpNs)
   }
 
   /// `exp(into:)` and `sumExp()` over an in-cache array on one thread, ns per
   /// element: the fastest of 7 runs (a busy machine only makes runs slower).
-  func probeExp() -> (exp: Double, sumExp: Double) {
+  func probeExp() throws -> (exp: Double, sumExp: Double) {
     let small = NDArray(uniformArray(4096, -5, 5, seed: 1))
-    var out = NDArray<Double>.zeros([4096])
+    var out = try NDArray<Double>.zeros([4096])
     let reps = 2000
-    let expRun = fastest(runs: 7) {
-      ComputePool.withThreadCount(1) { for _ in 0..<reps { try! small.exp(into: &out) } }
+    let expRun = try fastest(runs: 7) {
+      try ComputePool.withThreadCount(1) { for _ in 0..<reps { try small.exp(into: &out) } }
     }
-    let sumExpRun = fastest(runs: 7) {
-      ComputePool.withThreadCount(1) { (0..<reps).reduce(0.0) { acc, _ in acc + small.sumExp() } }
+    let sumExpRun = try fastest(runs: 7) {
+      try ComputePool.withThreadCount(1) { (0..<reps).reduce(0.0) { acc, _ in acc + small.sumExp() } }
     }
     return (expRun / Double(reps * 4096) * 1e9, sumExpRun / Double(reps * 4096) * 1e9)
+  }
+}
+
+/// Copies `a` into `target` (same shape) in L2-sized blocks on every
+/// thread: the machine's read-plus-write rate for streaming kernels.
+func copyProbe(_ a: NDArray<Double>, into target: inout NDArray<Double>) {
+  a.withUnsafeBufferPointer { src in
+    target.withUnsafeMutableBufferPointer { dst in
+      let s = UncheckedPointer(UnsafeMutablePointer(mutating: src.baseAddress!))
+      let d = UncheckedPointer(dst.baseAddress!)
+      ComputePool.shared.forEachBlock(count: src.count, blockLength: 32_768) { r in
+        (d.raw + r.lowerBound).update(from: s.raw + r.lowerBound, count: r.count)
+      }
+    }
   }
 }
 
@@ -123,6 +148,8 @@ struct Variant {
   var tolerance: Double = 1e-12
   /// The scalar loop's time and result, to compare against.
   let scalar: (time: Double, value: Double)?
+  /// The hardware bound in seconds, when it is not the read/exp bound.
+  var limit: Double? = nil
   let body: () throws -> Double
 }
 
@@ -144,13 +171,21 @@ struct Context {
 
   func row(
     _ workload: String, _ variant: String, threads t: Int, elements: Double, bytes: Double, exps: Double,
-    tolerance: Double, scalar: (time: Double, value: Double)?, _ body: () throws -> Double
+    tolerance: Double, scalar: (time: Double, value: Double)?, limit: Double? = nil, _ body: () throws -> Double
   ) rethrows -> Row {
     progress("\(workload): \(variant)")
     let m = try measure(repeats: repeats, slowSeconds: slowSeconds, body)
     // With no scalar reference this row is the scalar loop itself: 1.0x.
     return makeRow(workload, variant, threads: t, elements: elements, bytes: bytes, exps: exps,
-                   tolerance: tolerance, scalar: scalar ?? (m.median, m.value), m)
+                   tolerance: tolerance, scalar: scalar ?? (m.median, m.value), limit: limit, m)
+  }
+
+  /// Seconds to move `bytes` (read plus written) at the copy rate of `t` threads
+  /// (one thread: the read rate's share, as no one-thread copy is probed).
+  func copyLimit(bytes: Double, threads t: Int) -> Double {
+    let rate = t > 1 ? machine.copyGBPerSecondAllThreads
+      : machine.copyGBPerSecondAllThreads * machine.readGBPerSecondOneThread / machine.readGBPerSecondAllThreads
+    return bytes / (rate * 1e9)
   }
 
   /// Rows for `variants` measured round-robin (see `measureInterleaved`),
@@ -162,17 +197,18 @@ struct Context {
     let ms = try measureInterleaved(repeats: repeats, slowSeconds: slowSeconds, variants.map(\.body))
     return zip(variants, ms).map { v, m in
       makeRow(workload, v.name, threads: v.threads, elements: elements, bytes: bytes, exps: exps,
-              tolerance: v.tolerance, scalar: v.scalar, m)
+              tolerance: v.tolerance, scalar: v.scalar, limit: v.limit, m)
     }
   }
 
   func makeRow(
     _ workload: String, _ variant: String, threads t: Int, elements: Double, bytes: Double, exps: Double,
-    tolerance: Double, scalar: (time: Double, value: Double)?, _ m: (median: Double, best: Double, samples: Int, value: Double)
+    tolerance: Double, scalar: (time: Double, value: Double)?, limit explicit: Double? = nil,
+    _ m: (median: Double, best: Double, samples: Int, value: Double)
   ) -> Row {
     let reference = scalar?.value ?? m.value
     let rel = reference == m.value ? 0 : abs(m.value - reference) / max(abs(reference), .leastNormalMagnitude)
-    let lim = limit(bytes: bytes, exps: exps, threads: t)
+    let lim = explicit ?? limit(bytes: bytes, exps: exps, threads: t)
     return Row(
       workload: workload, variant: variant, threads: t, medianSeconds: m.median, bestSeconds: m.best,
       samples: m.samples, elements: elements, nsPerElement: m.median / elements * 1e9,

@@ -84,9 +84,9 @@ func uniformArray(_ n: Int, _ lo: Double, _ hi: Double, seed: UInt64) -> [Double
 }
 
 /// The shortest of `runs` timed runs (after one warm-up).
-func fastest<T>(runs: Int, _ body: () -> T) -> Double {
-  _ = body()
+func fastest<T>(runs: Int, _ body: () throws -> T) rethrows -> Double {
+  _ = try body()
   var best = Double.infinity
-  for _ in 0..<max(runs, 1) { best = min(best, timed(body).0) }
+  for _ in 0..<max(runs, 1) { best = min(best, try timed(body).0) }
   return best
 }

@@ -29,6 +29,8 @@ struct Machine: Codable {
   var isa: String
   var readGBPerSecondAllThreads: Double
   var readGBPerSecondOneThread: Double
+  /// A blocked copy on all threads, bytes read plus bytes written per second.
+  var copyGBPerSecondAllThreads: Double
   /// `exp(into:)` over an in-cache array, one thread: the kernels' limit.
   var expNsPerElementPerCore: Double
   /// `sumExp()` over the same in-cache array, one thread.
@@ -45,6 +47,9 @@ struct Config: Codable {
   var arrays: Int
   var arrayShape: [Int]
   var reductionCount: Int
+  var matrixShape: [Int]
+  var transposeSize: Int
+  var convertCount: Int
 }
 
 struct Report: Codable {

@@ -101,9 +101,9 @@ func workloadW2(_ c: Context) throws -> [Row] {
     // Each variant keeps its own worst relative difference to the scalar loop.
     final class Worst { var value = 0.0 }
     let worst1 = Worst(), worstAll = Worst()
-    func judged(_ w: Worst, _ body: @escaping () -> [Double]) -> () -> Double {
+    func judged(_ w: Worst, _ body: @escaping () throws -> [Double]) -> () throws -> Double {
       {
-        let v = body()
+        let v = try body()
         w.value = zip(v, scalarValues).map { abs($0 - $1) / max(abs($1), .leastNormalMagnitude) }.max() ?? 0
         return v.reduce(0, +)
       }
@@ -111,7 +111,7 @@ func workloadW2(_ c: Context) throws -> [Row] {
     var blockwise = try c.rows(name, elements: elements, bytes: 8 * elements, exps: elements, [
       Variant(name: "Blockwise parallelMapRows, 1 thread", threads: 1, tolerance: .infinity,
               scalar: (ref.0, ref.1.reduce(0, +)),
-              body: judged(worst1) { ComputePool.withThreadCount(1) { ComputePool.shared.parallelMapRows(a) { $0.logSumExp() } } }),
+              body: judged(worst1) { try ComputePool.withThreadCount(1) { ComputePool.shared.parallelMapRows(a) { $0.logSumExp() } } }),
       Variant(name: "Blockwise parallelMapRows, all threads", threads: c.threads, tolerance: .infinity,
               scalar: (ref.0, ref.1.reduce(0, +)),
               body: judged(worstAll) { ComputePool.shared.parallelMapRows(a) { $0.logSumExp() } }),
@@ -174,7 +174,7 @@ func workloadW3(_ c: Context) throws -> [Row] {
   })
   rows += try c.rows(name, elements: elements, bytes: 8 * elements, exps: 0, [
     Variant(name: "Blockwise fused, 1 thread", threads: 1, scalar: ref) {
-      ComputePool.withThreadCount(1) { arrays.reduce(0.0) { $0 + fused($1) } }
+      try ComputePool.withThreadCount(1) { arrays.reduce(0.0) { $0 + fused($1) } }
     },
     Variant(name: "Blockwise fused, all threads", threads: c.threads, scalar: ref) {
       arrays.reduce(0.0) { $0 + fused($1) }
@@ -195,8 +195,8 @@ func workloadW4(_ c: Context) throws -> [Row] {
   var rows: [Row] = []
   for op in ["sumExp", "logSumExp"] {
     let name = "W4 \(op)"
-    func row(_ variant: String, _ t: Int, scalar: (Double, Double)?, _ body: () -> Double) -> Row {
-      c.row(name, variant, threads: t, elements: elements, bytes: 8 * elements, exps: elements, tolerance: 1e-12,
+    func row(_ variant: String, _ t: Int, scalar: (Double, Double)?, _ body: () throws -> Double) rethrows -> Row {
+      try c.row(name, variant, threads: t, elements: elements, bytes: 8 * elements, exps: elements, tolerance: 1e-12,
             scalar: scalar, body)
     }
     let isSum = op == "sumExp"
@@ -222,13 +222,13 @@ func workloadW4(_ c: Context) throws -> [Row] {
     let smallRepeats = max(n / 4096, 1)
     var variants = [
       Variant(name: "Blockwise, 1 thread", threads: 1, scalar: ref) {
-        ComputePool.withThreadCount(1) { isSum ? a.sumExp() : a.logSumExp() }
+        try ComputePool.withThreadCount(1) { isSum ? a.sumExp() : a.logSumExp() }
       },
       Variant(name: "Blockwise, all threads", threads: c.threads, scalar: ref) { isSum ? a.sumExp() : a.logSumExp() },
     ]
     if isSum {
       variants.append(Variant(name: "reference: 4096 in cache, again and again", threads: 1, scalar: nil) {
-        ComputePool.withThreadCount(1) {
+        try ComputePool.withThreadCount(1) {
           (0..<smallRepeats).reduce(0.0) { acc, _ in acc + small.sumExp() } * Double(n) / Double(smallRepeats * 4096)
         }
       })

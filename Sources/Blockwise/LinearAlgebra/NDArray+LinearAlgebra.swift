@@ -1,5 +1,4 @@
-import CBLAS
-import CBlockwiseKernels
+internal import CBLAS
 
 extension NDArray {
   static func requireRank(_ a: NDArray, _ rank: Int, _ name: String) throws {
@@ -71,7 +70,7 @@ extension NDArray {
       try Self.requireBLASSize(v, name)
     }
     let outShape = other.rank == 2 ? [m, n] : [m]
-    var out = NDArray(repeating: 0, shape: outShape)
+    var out = try NDArray(repeating: 0, shape: outShape)
     if m == 0 || n == 0 || k == 0 { return out }
     _ = ComputePool.shared
     let isVector = other.rank == 1
@@ -149,35 +148,4 @@ extension NDArray {
     if info < 0 { throw BlockwiseError.lapackFailure(routine: "gesv", info: Int(info)) }
     return x
   }
-
-  /// A copy with its own storage.
-  public func copy() -> NDArray {
-    let out = NDArray(uninitializedShape: shape, count: count)
-    withUnsafeBufferPointer { src in
-      if let s = src.baseAddress { out.storage.base.initialize(from: s, count: src.count) }
-    }
-    return out
-  }
 }
-
-func checkFinite<E: NDArrayScalar>(_ a: NDArray<E>, _ name: String) throws {
-  try a.withUnsafeBufferPointer { buf in
-    guard let base = buf.baseAddress else { return }
-    if let i = E._bwFirstNonFinite(base, buf.count) {
-      throw BlockwiseError.nonFinite(argument: name, index: i, value: Double(buf[i]))
-    }
-  }
-}
-
-/// OpenBLAS's build configuration (for example "OpenBLAS 0.3.21 DYNAMIC_ARCH ...").
-public var openBLASConfiguration: String {
-  String(cString: openblas_get_config())
-}
-
-/// Threads OpenBLAS may start per call; 1 once `ComputePool.shared` exists.
-public var openBLASThreadCount: Int {
-  Int(openblas_get_num_threads())
-}
-
-/// The kernel path in use: "avx2-fma" or "generic" (`BLOCKWISE_ISA=generic`).
-public var kernelISA: String { String(cString: bw_isa_name()) }

@@ -1,33 +1,31 @@
-import CBlockwiseKernels
+internal import CBlockwiseKernels
+
+// Whole-array reductions, and the run-level forms that the axis reductions
+// reuse for contiguous rows (so that `a.sum(axis: -1)[i]` is bit for bit
+// `a.row(i).sum()`).
 
 extension NDArray {
-  /// Runs a leaf reduction over the elements (see `leafSum`).
-  func reduceLeaves(bytesPerElement: Int, _ kernel: @Sendable @escaping (UnsafePointer<Element>, Int) -> Double)
-    -> Double
-  {
-    withUnsafeBufferPointer { buf in
-      guard let base = buf.baseAddress else { return 0 }
-      let p = SendablePointer(base)
-      return leafSum(count: buf.count, leaf: BlockPolicy.reductionLeaf, bytesPerElement: bytesPerElement) {
-        r in kernel(UnsafePointer(p.advanced(by: r.lowerBound)), r.count)
-      }
+  /// The sum of `n` elements at `p`: leaves of `BlockPolicy.reductionLeaf`,
+  /// leaf sums added pairwise. Parallel, or inline inside a pool block.
+  static func sumRun(_ p: UnsafePointer<Element>, _ n: Int) -> Double {
+    let x = SendablePointer(p)
+    return leafSum(count: n, leaf: BlockPolicy.reductionLeaf, bytesPerElement: MemoryLayout<Element>.stride) {
+      r in Element._bwSum(x.reading(at: r.lowerBound), r.count)
     }
   }
 
-  func extremum(_ kernel: @Sendable @escaping (UnsafePointer<Element>, Int) -> Double, operation: String, isMax: Bool)
-    throws -> Double
-  {
-    guard count > 0 else { throw BlockwiseError.emptyArray(operation: operation) }
-    return withUnsafeBufferPointer { buf in
-      let p = SendablePointer(buf.baseAddress!)
-      return leafReduce(
-        count: buf.count, leaf: BlockPolicy.reductionLeaf, bytesPerElement: MemoryLayout<Element>.stride,
-        { r in kernel(UnsafePointer(p.advanced(by: r.lowerBound)), r.count) },
-        combine: { a, b in
-          if a.isNaN || b.isNaN { return .nan }
-          return isMax ? Swift.max(a, b) : Swift.min(a, b)
-        })!
-    }
+  /// The largest (or smallest) of `n >= 1` elements at `p`; NaN if any is NaN.
+  static func extremumRun(_ p: UnsafePointer<Element>, _ n: Int, isMax: Bool) -> Double {
+    let x = SendablePointer(p)
+    return leafReduce(
+      count: n, leaf: BlockPolicy.reductionLeaf, bytesPerElement: MemoryLayout<Element>.stride,
+      { r in
+        isMax ? Element._bwMax(x.reading(at: r.lowerBound), r.count) : Element._bwMin(x.reading(at: r.lowerBound), r.count)
+      },
+      combine: { a, b in
+        if a.isNaN || b.isNaN { return .nan }
+        return isMax ? Swift.max(a, b) : Swift.min(a, b)
+      }) ?? .nan
   }
 
   /// The sum of all elements.
@@ -47,7 +45,10 @@ extension NDArray {
   ///   accumulators, 7 + log2(leaves) in the pairwise tree. Float arrays
   ///   add one final rounding (half an ulp of the Float result).
   public func sum() -> Element {
-    Element(reduceLeaves(bytesPerElement: MemoryLayout<Element>.stride) { Element._bwSum($0, $1) })
+    withUnsafeBufferPointer { b in
+      guard let p = b.baseAddress else { return 0 }
+      return Element(Self.sumRun(p, b.count))
+    }
   }
 
   /// The arithmetic mean of all elements (the `sum()` divided by `count`).
@@ -56,8 +57,7 @@ extension NDArray {
   /// - Error bound: that of `sum()` divided by n, plus half an ulp.
   public func mean() throws -> Element {
     guard count > 0 else { throw BlockwiseError.emptyArray(operation: "mean") }
-    let s = reduceLeaves(bytesPerElement: MemoryLayout<Element>.stride) { Element._bwSum($0, $1) }
-    return Element(s / Double(count))
+    return withUnsafeBufferPointer { b in Element(Self.sumRun(b.baseAddress!, b.count) / Double(b.count)) }
   }
 
   /// The largest element; NaN if any element is NaN.
@@ -65,7 +65,8 @@ extension NDArray {
   /// - Throws: `BlockwiseError.emptyArray` for an empty array.
   /// - Complexity: O(n), parallel.
   public func max() throws -> Element {
-    Element(try extremum({ Element._bwMax($0, $1) }, operation: "max", isMax: true))
+    guard count > 0 else { throw BlockwiseError.emptyArray(operation: "max") }
+    return withUnsafeBufferPointer { b in Element(Self.extremumRun(b.baseAddress!, b.count, isMax: true)) }
   }
 
   /// The smallest element; NaN if any element is NaN.
@@ -73,6 +74,7 @@ extension NDArray {
   /// - Throws: `BlockwiseError.emptyArray` for an empty array.
   /// - Complexity: O(n), parallel.
   public func min() throws -> Element {
-    Element(try extremum({ Element._bwMin($0, $1) }, operation: "min", isMax: false))
+    guard count > 0 else { throw BlockwiseError.emptyArray(operation: "min") }
+    return withUnsafeBufferPointer { b in Element(Self.extremumRun(b.baseAddress!, b.count, isMax: false)) }
   }
 }

@@ -3,13 +3,19 @@
 /// Storage is contiguous and row-major, shared by reference between copies
 /// and views, and copied only when a shared array is written
 /// (copy-on-write). A row view of a 1000 x 100000 array costs no copy, so
-/// it can be handed to any number of pool workers.
+/// it can be handed to any number of pool workers. Operations that numpy
+/// does with strides (transposes, slices along inner axes) return
+/// contiguous results here, made by one blocked, parallel pass.
 ///
 /// ```swift
 /// var a = try NDArray<Double>([1, 2, 3, 4, 5, 6], shape: [2, 3])
 /// let r = a.row(1)          // [4, 5, 6], shares a's buffer
 /// a[0, 0] = 10              // a copies first; r is unchanged
 /// ```
+///
+/// Every initialiser and operation that takes a shape, a count or an axis
+/// throws `BlockwiseError` for a bad one. Element access with an index out
+/// of range is a precondition failure with a message, as for `Array`.
 public struct NDArray<Element: NDArrayScalar>: Sendable {
   @usableFromInline var storage: NDStorage<Element>
   @usableFromInline var offset: Int
@@ -26,53 +32,74 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
     self.count = count
   }
 
-  /// An uninitialised array of the given (validated) shape, for kernels to fill.
+  /// An uninitialised array of a shape whose count is already known to be
+  /// valid (the shape of an existing array, or derived from one), for
+  /// kernels to fill.
   @usableFromInline
   init(uninitializedShape shape: [Int], count: Int) {
     self.init(storage: NDStorage(capacity: count), offset: 0, shape: shape, count: count)
   }
 
+  /// An uninitialised array of a caller's shape: validated, and allocated
+  /// without trapping.
+  init(validatedShape shape: [Int]) throws {
+    let n = try Self.elementCount(of: shape)
+    self.init(storage: try NDStorage(allocating: n), offset: 0, shape: shape, count: n)
+  }
+
   /// The number of dimensions.
   public var rank: Int { shape.count }
 
-  /// Validates a shape and returns its element count.
+  /// Validates a shape and returns its element count: no negative
+  /// dimension, and every stride in bytes fits in `Int` (the product of
+  /// the nonzero extents, so that no later stride computation overflows,
+  /// even for an empty array).
   static func elementCount(of shape: [Int]) throws -> Int {
-    var n = 1
-    for d in shape {
-      guard d >= 0 else { throw BlockwiseError.negativeDimension(shape: shape) }
-      let (p, overflow) = n.multipliedReportingOverflow(by: d)
-      guard !overflow else {
+    for d in shape where d < 0 { throw BlockwiseError.negativeDimension(shape: shape) }
+    let maxCount = Int.max / MemoryLayout<Element>.stride
+    var span = 1
+    for d in shape where d > 0 {
+      let (p, overflow) = span.multipliedReportingOverflow(by: d)
+      guard !overflow && p <= maxCount else {
         throw BlockwiseError.invalidArgument(
-          name: "shape", expected: "an element count that fits in Int", got: "\(shape)")
+          name: "shape",
+          expected: "extents whose product is at most \(maxCount) elements of \(MemoryLayout<Element>.stride) bytes",
+          got: "\(shape)")
       }
-      n = p
+      span = p
     }
-    return n
+    return shape.contains(0) ? 0 : span
   }
 
   // MARK: - Creating arrays
 
   /// Creates an array from row-major scalars.
   ///
+  /// ```swift
+  /// let a = try NDArray<Double>([1, 2, 3, 4, 5, 6], shape: [2, 3])
+  /// ```
   /// - Parameters:
   ///   - scalars: The elements in row-major order.
   ///   - shape: The dimensions; their product must equal `scalars.count`.
-  /// - Throws: `BlockwiseError.negativeDimension` or `.countMismatch`.
+  /// - Throws: `BlockwiseError.negativeDimension`, `.invalidArgument` for a
+  ///   shape whose count overflows, `.countMismatch`.
   /// - Complexity: O(n).
   public init(_ scalars: [Element], shape: [Int]) throws {
     let n = try Self.elementCount(of: shape)
     guard n == scalars.count else {
       throw BlockwiseError.countMismatch(expected: n, got: scalars.count)
     }
-    self.init(uninitializedShape: shape, count: n)
+    try self.init(validatedShape: shape)
     scalars.withUnsafeBufferPointer { src in
       if n > 0 { storage.base.initialize(from: src.baseAddress!, count: n) }
     }
   }
 
   /// Creates a 1-D array holding `scalars`.
+  ///
+  /// - Complexity: O(n).
   public init(_ scalars: [Element]) {
-    // A 1-D shape always matches its own count.
+    // A 1-D shape always matches its own count, and an Array's count fits.
     self.init(uninitializedShape: [scalars.count], count: scalars.count)
     scalars.withUnsafeBufferPointer { src in
       if src.count > 0 { storage.base.initialize(from: src.baseAddress!, count: src.count) }
@@ -81,28 +108,35 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
 
   /// Creates an array of the given shape with every element set to `value`.
   ///
-  /// - Precondition: no dimension is negative.
-  public init(repeating value: Element, shape: [Int]) {
-    let n: Int
-    do { n = try Self.elementCount(of: shape) } catch {
-      preconditionFailure("NDArray(repeating:shape:): \(error)")
-    }
-    self.init(uninitializedShape: shape, count: n)
-    Element._bwFill(storage.base, value, n)
-  }
-
-  /// An array of zeros.
-  ///
-  /// - Precondition: no dimension is negative.
-  public static func zeros(_ shape: [Int]) -> NDArray {
-    NDArray(repeating: 0, shape: shape)
+  /// ```swift
+  /// let a = try NDArray<Float>(repeating: 1.5, shape: [2, 3])
+  /// ```
+  /// - Throws: `BlockwiseError.negativeDimension` for a negative dimension,
+  ///   `.invalidArgument` for a count that overflows, `.allocationFailed`
+  ///   when the memory cannot be had.
+  /// - Complexity: O(n).
+  public init(repeating value: Element, shape: [Int]) throws {
+    try self.init(validatedShape: shape)
+    Element._bwFill(storage.base, value, count)
   }
 
   /// Creates an array by calling `body` with each row-major flat index.
+  ///
+  /// Runs on the calling thread (`body` is an arbitrary closure).
+  /// - Throws: As `init(repeating:shape:)`, or what `body` throws.
+  /// - Complexity: O(n) calls of `body`.
   public init(shape: [Int], generator body: (Int) throws -> Element) throws {
-    let n = try Self.elementCount(of: shape)
-    self.init(uninitializedShape: shape, count: n)
-    for i in 0..<n { (storage.base + i).initialize(to: try body(i)) }
+    try self.init(validatedShape: shape)
+    var done = 0
+    do {
+      for i in 0..<count {
+        (storage.base + i).initialize(to: try body(i))
+        done += 1
+      }
+    } catch {
+      storage.base.deinitialize(count: done)
+      throw error
+    }
   }
 
   // MARK: - Reading and writing
@@ -126,7 +160,7 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
   func flatIndex(_ indices: [Int]) -> Int {
     precondition(
       indices.count == shape.count,
-      "NDArray subscript: expected \(shape.count) indices for shape \(shape), got \(indices.count)")
+      "NDArray subscript: \(indices.count) indices for an array of rank \(shape.count)")
     var flat = 0
     for (axis, i) in indices.enumerated() {
       precondition(
@@ -139,7 +173,8 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
 
   /// The element at the given position, one index per dimension.
   ///
-  /// - Precondition: one index per dimension, each within its dimension.
+  /// - Precondition: one index per dimension, each within its dimension
+  ///   (as `Array`'s subscript, an index out of range traps with a message).
   public subscript(_ indices: Int...) -> Element {
     get { storage.base[offset + flatIndex(indices)] }
     set {
@@ -183,50 +218,11 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
     }
   }
 
-  // MARK: - Views
-
-  /// The same elements under another shape, sharing storage.
-  ///
-  /// - Throws: `BlockwiseError.countMismatch` when the element counts differ,
-  ///   `.negativeDimension` for a negative dimension.
-  /// - Complexity: O(rank), no copy.
-  public func reshaped(_ newShape: [Int]) throws -> NDArray {
-    let n = try Self.elementCount(of: newShape)
-    guard n == count else { throw BlockwiseError.countMismatch(expected: count, got: n) }
-    return NDArray(storage: storage, offset: offset, shape: newShape, count: n)
-  }
-
-  /// Row `i` along the first axis: a view of rank `rank - 1` sharing storage.
-  ///
-  /// - Precondition: `rank >= 1` and `0 <= i < shape[0]`.
-  /// - Complexity: O(rank), no copy.
-  public func row(_ i: Int) -> NDArray {
-    precondition(rank >= 1, "NDArray.row: needs rank >= 1, got a rank-0 array")
-    precondition(i >= 0 && i < shape[0], "NDArray.row: index \(i) out of range 0..<\(shape[0])")
-    let inner = Array(shape.dropFirst())
-    let stride = inner.reduce(1, *)
-    return NDArray(storage: storage, offset: offset + i * stride, shape: inner, count: stride)
-  }
-
-  /// Rows `range` along the first axis: a view sharing storage.
-  ///
-  /// - Precondition: `rank >= 1` and `range` within `0..<shape[0]`.
-  /// - Complexity: O(rank), no copy.
-  public func rows(_ range: Range<Int>) -> NDArray {
-    precondition(rank >= 1, "NDArray.rows: needs rank >= 1, got a rank-0 array")
-    precondition(
-      range.lowerBound >= 0 && range.upperBound <= shape[0],
-      "NDArray.rows: range \(range) out of bounds 0..<\(shape[0])")
-    let stride = shape.dropFirst().reduce(1, *)
-    var s = shape
-    s[0] = range.count
-    return NDArray(
-      storage: storage, offset: offset + range.lowerBound * stride, shape: s,
-      count: range.count * stride)
-  }
-
   /// Whether this array and `other` currently read the same buffer.
   public func sharesStorage(with other: NDArray) -> Bool { storage === other.storage }
+
+  /// The first element's address, for kernels that run while `self` is alive.
+  var basePointer: UnsafeMutablePointer<Element> { storage.base + offset }
 }
 
 extension NDArray: Equatable {
@@ -243,6 +239,7 @@ extension NDArray: Equatable {
 }
 
 extension NDArray: CustomStringConvertible {
+  /// The element type, the shape and, for up to 16 elements, the values.
   public var description: String {
     let shown = count <= 16 ? scalars.map { "\($0)" }.joined(separator: ", ") : "…"
     return "NDArray<\(Element.self)>(shape: \(shape), [\(shown)])"

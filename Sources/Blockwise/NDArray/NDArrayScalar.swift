@@ -1,5 +1,5 @@
-import CBLAS
-import CBlockwiseKernels
+internal import CBLAS
+internal import CBlockwiseKernels
 
 /// The element types of `NDArray`: `Float` and `Double`.
 ///
@@ -10,12 +10,31 @@ import CBlockwiseKernels
 public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConvertible {
   // Elementwise
   static func _bwExp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
-  static func _bwBinary(
-    _ op: Int32, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
-    _ y: UnsafeMutablePointer<Self>, _ n: Int)
-  static func _bwBinaryScalar(
-    _ op: Int32, _ a: UnsafePointer<Self>, _ s: Self, _ scalarOnLeft: Bool,
-    _ y: UnsafeMutablePointer<Self>, _ n: Int)
+  /// `bw_binary2d`: y[i*ldy + j] = a[i*ars + j*acs] op b[i*brs + j*bcs]; 0, or -1 for an unknown op.
+  static func _bwBinary2D(
+    _ op: Int32, _ a: UnsafePointer<Self>, _ ars: Int, _ acs: Int, _ b: UnsafePointer<Self>,
+    _ brs: Int, _ bcs: Int, _ y: UnsafeMutablePointer<Self>, _ ldy: Int, _ rows: Int, _ cols: Int
+  ) -> Int32
+  // Strided-axis reductions into Double accumulators (see bw_rows_*)
+  static func _bwRowsSum(
+    _ x: UnsafePointer<Self>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>)
+  static func _bwRowsSumExp(
+    _ x: UnsafePointer<Self>, _ rows: Int, _ ld: Int, _ cols: Int, _ shift: UnsafePointer<Double>?,
+    _ acc: UnsafeMutablePointer<Double>)
+  static func _bwRowsMax(
+    _ x: UnsafePointer<Self>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>)
+  static func _bwRowsMin(
+    _ x: UnsafePointer<Self>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>)
+  // Random streams (Philox4x64-10; see bw_random_*)
+  static func _bwRandomUniform(
+    _ seed: UInt64, _ first: Int, _ n: Int, _ lo: Double, _ width: Double, _ hi: Double,
+    _ out: UnsafeMutablePointer<Self>)
+  static func _bwRandomNormal(
+    _ seed: UInt64, _ first: Int, _ n: Int, _ mean: Double, _ sd: Double, _ out: UnsafeMutablePointer<Self>)
+  // Layout
+  static func _bwCopy2D(
+    _ src: UnsafePointer<Self>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Self>, _ ldd: Int,
+    _ rows: Int, _ cols: Int)
   // Leaf reductions, accumulated in Double
   static func _bwSum(_ x: UnsafePointer<Self>, _ n: Int) -> Double
   static func _bwSumExp(_ x: UnsafePointer<Self>, _ n: Int, _ shift: Double) -> Double
@@ -57,14 +76,36 @@ extension Double: NDArrayScalar {
   public static func _bwExp(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
     bw_exp_f64(x, y, n)
   }
-  public static func _bwBinary(
-    _ op: Int32, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
-    _ y: UnsafeMutablePointer<Double>, _ n: Int
-  ) { bw_binary_f64(op, a, b, y, n) }
-  public static func _bwBinaryScalar(
-    _ op: Int32, _ a: UnsafePointer<Double>, _ s: Double, _ scalarOnLeft: Bool,
-    _ y: UnsafeMutablePointer<Double>, _ n: Int
-  ) { bw_binary_scalar_f64(op, a, s, scalarOnLeft ? 1 : 0, y, n) }
+  public static func _bwBinary2D(
+    _ op: Int32, _ a: UnsafePointer<Double>, _ ars: Int, _ acs: Int, _ b: UnsafePointer<Double>,
+    _ brs: Int, _ bcs: Int, _ y: UnsafeMutablePointer<Double>, _ ldy: Int, _ rows: Int, _ cols: Int
+  ) -> Int32 {
+    bw_binary2d_f64(op, a, ars, acs, b, brs, bcs, y, ldy, rows, cols)
+  }
+  public static func _bwRowsSum(
+    _ x: UnsafePointer<Double>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_sum_f64(x, rows, ld, cols, acc) }
+  public static func _bwRowsSumExp(
+    _ x: UnsafePointer<Double>, _ rows: Int, _ ld: Int, _ cols: Int, _ shift: UnsafePointer<Double>?,
+    _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_sum_exp_f64(x, rows, ld, cols, shift, acc) }
+  public static func _bwRowsMax(
+    _ x: UnsafePointer<Double>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_max_f64(x, rows, ld, cols, acc) }
+  public static func _bwRowsMin(
+    _ x: UnsafePointer<Double>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_min_f64(x, rows, ld, cols, acc) }
+  public static func _bwRandomUniform(
+    _ seed: UInt64, _ first: Int, _ n: Int, _ lo: Double, _ width: Double, _ hi: Double,
+    _ out: UnsafeMutablePointer<Double>
+  ) { bw_random_uniform_f64(seed, first, n, lo, width, hi, out) }
+  public static func _bwRandomNormal(
+    _ seed: UInt64, _ first: Int, _ n: Int, _ mean: Double, _ sd: Double, _ out: UnsafeMutablePointer<Double>
+  ) { bw_random_normal_f64(seed, first, n, mean, sd, out) }
+  public static func _bwCopy2D(
+    _ src: UnsafePointer<Double>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Double>, _ ldd: Int,
+    _ rows: Int, _ cols: Int
+  ) { bw_copy2d_f64(src, srs, scs, dst, ldd, rows, cols) }
   public static func _bwSum(_ x: UnsafePointer<Double>, _ n: Int) -> Double { bw_sum_f64(x, n) }
   public static func _bwSumExp(_ x: UnsafePointer<Double>, _ n: Int, _ shift: Double) -> Double {
     bw_sum_exp_f64(x, n, shift)
@@ -115,14 +156,36 @@ extension Float: NDArrayScalar {
   public static func _bwExp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
     bw_exp_f32(x, y, n)
   }
-  public static func _bwBinary(
-    _ op: Int32, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-    _ y: UnsafeMutablePointer<Float>, _ n: Int
-  ) { bw_binary_f32(op, a, b, y, n) }
-  public static func _bwBinaryScalar(
-    _ op: Int32, _ a: UnsafePointer<Float>, _ s: Float, _ scalarOnLeft: Bool,
-    _ y: UnsafeMutablePointer<Float>, _ n: Int
-  ) { bw_binary_scalar_f32(op, a, s, scalarOnLeft ? 1 : 0, y, n) }
+  public static func _bwBinary2D(
+    _ op: Int32, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int, _ b: UnsafePointer<Float>,
+    _ brs: Int, _ bcs: Int, _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ rows: Int, _ cols: Int
+  ) -> Int32 {
+    bw_binary2d_f32(op, a, ars, acs, b, brs, bcs, y, ldy, rows, cols)
+  }
+  public static func _bwRowsSum(
+    _ x: UnsafePointer<Float>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_sum_f32(x, rows, ld, cols, acc) }
+  public static func _bwRowsSumExp(
+    _ x: UnsafePointer<Float>, _ rows: Int, _ ld: Int, _ cols: Int, _ shift: UnsafePointer<Double>?,
+    _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_sum_exp_f32(x, rows, ld, cols, shift, acc) }
+  public static func _bwRowsMax(
+    _ x: UnsafePointer<Float>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_max_f32(x, rows, ld, cols, acc) }
+  public static func _bwRowsMin(
+    _ x: UnsafePointer<Float>, _ rows: Int, _ ld: Int, _ cols: Int, _ acc: UnsafeMutablePointer<Double>
+  ) { bw_rows_min_f32(x, rows, ld, cols, acc) }
+  public static func _bwRandomUniform(
+    _ seed: UInt64, _ first: Int, _ n: Int, _ lo: Double, _ width: Double, _ hi: Double,
+    _ out: UnsafeMutablePointer<Float>
+  ) { bw_random_uniform_f32(seed, first, n, lo, width, hi, out) }
+  public static func _bwRandomNormal(
+    _ seed: UInt64, _ first: Int, _ n: Int, _ mean: Double, _ sd: Double, _ out: UnsafeMutablePointer<Float>
+  ) { bw_random_normal_f32(seed, first, n, mean, sd, out) }
+  public static func _bwCopy2D(
+    _ src: UnsafePointer<Float>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int,
+    _ rows: Int, _ cols: Int
+  ) { bw_copy2d_f32(src, srs, scs, dst, ldd, rows, cols) }
   public static func _bwSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double { bw_sum_f32(x, n) }
   public static func _bwSumExp(_ x: UnsafePointer<Float>, _ n: Int, _ shift: Double) -> Double {
     bw_sum_exp_f32(x, n, shift)

@@ -1,8 +1,11 @@
+internal import CBlockwiseKernels
+
 /// The heap buffer behind one or more `NDArray` values.
 ///
 /// A final class so that views and copies share it by reference (never
 /// copied when handed to workers) and `isKnownUniquelyReferenced` can
-/// decide when a write must copy. 64-byte aligned for the vector kernels.
+/// decide when a write must copy. 64-byte aligned for the vector kernels;
+/// 4 MiB and more on huge pages (see `bw_alloc`).
 @usableFromInline
 final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
   // @unchecked: the buffer is written only through a uniquely referenced
@@ -11,15 +14,30 @@ final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
   @usableFromInline let base: UnsafeMutablePointer<Element>
   @usableFromInline let capacity: Int
 
+  /// Allocates room for `capacity` elements (a count already validated to
+  /// fit in `Int` bytes).
+  ///
+  /// - Throws: `BlockwiseError.allocationFailed` when the system refuses
+  ///   the memory (Swift's own allocator would trap instead).
   @usableFromInline
-  init(capacity: Int) {
+  init(allocating capacity: Int) throws {
     self.capacity = capacity
     let bytes = Swift.max(1, capacity) * MemoryLayout<Element>.stride
-    base = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-      .bindMemory(to: Element.self, capacity: Swift.max(1, capacity))
+    guard let raw = bw_alloc(bytes) else { throw BlockwiseError.allocationFailed(bytes: bytes) }
+    base = raw.bindMemory(to: Element.self, capacity: Swift.max(1, capacity))
   }
 
-  deinit { UnsafeMutableRawPointer(base).deallocate() }
+  /// Room for a result as large as an array that already exists. Failing
+  /// here is the process running out of memory, which traps with a
+  /// message, as `Array` does.
+  @usableFromInline
+  convenience init(capacity: Int) {
+    do { try self.init(allocating: capacity) } catch {
+      fatalError("Blockwise: out of memory: \(error)")
+    }
+  }
+
+  deinit { bw_free(base, Swift.max(1, capacity) * MemoryLayout<Element>.stride) }
 }
 
 /// A pointer that may cross into pool workers. Only used for the duration
@@ -34,4 +52,6 @@ struct SendablePointer<T>: @unchecked Sendable {
     nonmutating set { raw[i] = newValue }
   }
   @inlinable func advanced(by n: Int) -> UnsafeMutablePointer<T> { raw + n }
+  /// The read-only pointer `n` elements on.
+  @inlinable func reading(at n: Int) -> UnsafePointer<T> { UnsafePointer(raw + n) }
 }

@@ -1,5 +1,5 @@
-import CBLAS
-import CBlockwiseKernels
+internal import CBLAS
+internal import CBlockwiseKernels
 
 /// The process-wide pool of worker threads every Blockwise kernel runs on.
 ///
@@ -13,8 +13,9 @@ import CBlockwiseKernels
 ///
 /// ```swift
 /// let pool = ComputePool.shared
-/// let total = pool.mapReduce(count: a.count, blockLength: 65_536,
-///                            map: { r in partialSum(r) }, combine: +)
+/// // The number of even indices below 10^6, counted block by block.
+/// let evens = pool.mapReduce(count: 1_000_000, blockLength: 65_536,
+///                            map: { r in r.filter { $0 % 2 == 0 }.count }, combine: +)
 /// ```
 ///
 /// Calls are safe from many threads at once (jobs take turns) and from
@@ -28,10 +29,44 @@ public final class ComputePool: Sendable {
     openblas_set_num_threads(1)
   }
 
-  /// Threads a job may use (>= 1), the calling thread included.
+  /// Threads a job may use (1 ... `maximumThreadCount`), the calling
+  /// thread included.
+  ///
+  /// Setting a count outside 1 ... `maximumThreadCount` uses the nearest
+  /// valid count and says so in one line on stderr (a setter cannot
+  /// throw); `setThreadCount(_:)` throws for such a count instead.
   public var threadCount: Int {
     get { Int(bw_pool_threads()) }
-    set { bw_pool_set_threads(Int32(clamping: Swift.max(1, newValue))) }
+    set {
+      do { try setThreadCount(newValue) } catch {
+        let used = Swift.min(Swift.max(newValue, 1), Self.maximumThreadCount)
+        bw_report("blockwise: ComputePool.threadCount = \(newValue): \(error); using \(used)")
+        bw_pool_set_threads(Int32(used))
+      }
+    }
+  }
+
+  /// Sets `threadCount`, checking the count first.
+  ///
+  /// ```swift
+  /// try ComputePool.shared.setThreadCount(2)
+  /// ```
+  /// - Parameter threads: A count from 1 to `maximumThreadCount`.
+  /// - Throws: `BlockwiseError.invalidArgument` for any other count; the
+  ///   thread count is unchanged then.
+  public func setThreadCount(_ threads: Int) throws {
+    try Self.checkThreadCount(threads)
+    bw_pool_set_threads(Int32(threads))
+  }
+
+  /// The largest thread count the pool accepts (512).
+  public static var maximumThreadCount: Int { Int(bw_max_threads()) }
+
+  static func checkThreadCount(_ threads: Int) throws {
+    guard threads >= 1 && threads <= maximumThreadCount else {
+      throw BlockwiseError.invalidArgument(
+        name: "thread count", expected: "1 ... \(maximumThreadCount)", got: "\(threads)")
+    }
   }
 
   /// The default thread count of this process (affinity, cgroup quota,
@@ -48,10 +83,21 @@ public final class ComputePool: Sendable {
   ///
   /// The cap is thread-local, so concurrent callers are not affected; it
   /// is how tests prove results do not depend on the thread count.
-  public static func withThreadCount<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
-    precondition(threads >= 1, "ComputePool.withThreadCount: expected threads >= 1, got \(threads)")
+  ///
+  /// ```swift
+  /// let serial = try ComputePool.withThreadCount(1) { a.sum() }
+  /// ```
+  /// - Parameters:
+  ///   - threads: A count from 1 to `maximumThreadCount`.
+  ///   - body: The work to run under the cap.
+  /// - Returns: What `body` returns.
+  /// - Throws: `BlockwiseError.invalidArgument` for a count outside
+  ///   1 ... `maximumThreadCount` (`body` does not run then), or what
+  ///   `body` throws.
+  public static func withThreadCount<R>(_ threads: Int, _ body: () throws -> R) throws -> R {
+    try checkThreadCount(threads)
     let saved = bw_thread_limit_get()
-    bw_thread_limit_set(Int32(clamping: threads))
+    bw_thread_limit_set(Int32(threads))
     defer { bw_thread_limit_set(saved) }
     return try body()
   }
@@ -154,47 +200,4 @@ private final class JobBox {
 
 private let jobTrampoline: bw_block_fn = { ctx, block, worker in
   Unmanaged<JobBox>.fromOpaque(ctx!).takeUnretainedValue().body(block, worker)
-}
-
-// MARK: - Deterministic leaf reductions (internal)
-
-/// Sums `leafSum(range)` over fixed-length leaves of `0..<count` and adds
-/// the leaf partials pairwise in index order.
-///
-/// The leaf length is fixed by the caller, blocks are whole numbers of
-/// leaves, so the result is bit-identical for any thread count or L2 size.
-func leafSum(
-  count: Int, leaf: Int, bytesPerElement: Int, _ leafSum: @Sendable (Range<Int>) -> Double
-) -> Double {
-  let leaves = BlockPolicy.pieces(count: count, length: leaf)
-  guard leaves > 0 else { return 0 }
-  if leaves == 1 { return leafSum(0..<count) }
-  let partials = UnsafeMutablePointer<Double>.allocate(capacity: leaves)
-  defer { partials.deallocate() }
-  let out = SendablePointer(partials)
-  let leavesPerBlock = BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf) / leaf
-  ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
-    for l in lr { out[l] = leafSum(l * leaf..<Swift.min(count, (l + 1) * leaf)) }
-  }
-  return bw_pairwise_sum(partials, leaves)
-}
-
-/// Combines `leafValue(range)` over fixed-length leaves in index order.
-func leafReduce(
-  count: Int, leaf: Int, bytesPerElement: Int, _ leafValue: @Sendable (Range<Int>) -> Double,
-  combine: @Sendable (Double, Double) -> Double
-) -> Double? {
-  ComputePool.shared.mapReduce(
-    count: count,
-    blockLength: BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf),
-    map: { r -> Double in
-      var acc: Double? = nil
-      var start = r.lowerBound
-      while start < r.upperBound {
-        let v = leafValue(start..<Swift.min(r.upperBound, start + leaf))
-        acc = acc.map { combine($0, v) } ?? v
-        start += leaf
-      }
-      return acc!
-    }, combine: combine)
 }

@@ -1,4 +1,4 @@
-import CBlockwiseKernels
+internal import CBlockwiseKernels
 
 /// A bilinear interpolating spline on a rectangular grid, with the
 /// semantics of scipy's `RectBivariateSpline(x, y, z, kx=1, ky=1)`.

@@ -1,4 +1,4 @@
-import CBlockwiseKernels
+internal import CBlockwiseKernels
 
 /// `n` bilinear splines on one grid, evaluated together.
 ///
@@ -177,7 +177,7 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
     let m = try checkPoints(xi, yi)
     let n = count, np = padded
     guard n > 0 else { return NDArray(uninitializedShape: [0], count: 0) }
-    guard m > 0 else { return NDArray(repeating: 0, shape: [n]) }
+    guard m > 0 else { return try .zeros([n]) }
     let leaf = 1024
     let leaves = BlockPolicy.pieces(count: m, length: leaf)
     let partials = UnsafeMutablePointer<Double>.allocate(capacity: leaves * 2 * n)

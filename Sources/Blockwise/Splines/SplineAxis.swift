@@ -1,4 +1,4 @@
-import CBlockwiseKernels
+internal import CBlockwiseKernels
 
 /// One knot axis of a spline grid, prepared for cell lookup by the kernels.
 ///

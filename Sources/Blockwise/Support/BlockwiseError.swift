@@ -32,6 +32,8 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
   case invalidArgument(name: String, expected: String, got: String)
   /// A LAPACK routine reported an illegal argument (a bug in Blockwise if it happens).
   case lapackFailure(routine: String, info: Int)
+  /// The system refused the memory an array of the requested shape needs.
+  case allocationFailed(bytes: Int)
 
   public var description: String {
     switch self {
@@ -60,6 +62,8 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
       return "invalid \(name): expected \(expected), got \(got)"
     case let .lapackFailure(routine, info):
       return "\(routine) rejected argument \(-info) (info = \(info))"
+    case let .allocationFailed(bytes):
+      return "allocation failed: the array needs \(bytes) bytes, more than the system would give"
     }
   }
 }

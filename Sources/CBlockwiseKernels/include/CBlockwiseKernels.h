@@ -11,25 +11,49 @@
 extern "C" {
 #endif
 
-// MARK: - Instruction-set dispatch
+// MARK: - Instruction-set dispatch and build facts
 
 /// 1 when the AVX2+FMA kernels are in use, 0 for the portable ones.
 /// Chosen once from CPUID; `BLOCKWISE_ISA=generic` forces the portable path.
 int bw_isa_is_avx2(void);
 /// "avx2-fma" or "generic".
 const char *bw_isa_name(void);
+/// 1 when this C target was compiled with optimisation (`__OPTIMIZE__`).
+/// SwiftPM builds C targets at -O0 in debug, where the kernels run 10-50x
+/// slower; the first kernel call of such a build prints
+/// `bw_debug_build_notice()` once to stderr unless BLOCKWISE_QUIET_DEBUG=1.
+int bw_kernels_optimized(void);
+/// Writes one line (and a newline) to stderr: warnings the Swift layer
+/// gives without importing Foundation.
+void bw_report(const char *line);
+const char *bw_debug_build_notice(void);
+/// 1 when that notice is due: an unoptimised build, BLOCKWISE_QUIET_DEBUG unset.
+int bw_debug_notice_due(void);
 
 // MARK: - Elementwise
 
 void bw_exp_f64(const double *x, double *y, long n);
 void bw_exp_f32(const float *x, float *y, long n);
 
-/// op: 0 add, 1 subtract, 2 multiply, 3 divide.
-void bw_binary_f64(int op, const double *a, const double *b, double *y, long n);
-void bw_binary_f32(int op, const float *a, const float *b, float *y, long n);
-/// y[i] = a[i] op s (scalar_on_left == 0) or s op a[i] (scalar_on_left != 0).
-void bw_binary_scalar_f64(int op, const double *a, double s, int scalar_on_left, double *y, long n);
-void bw_binary_scalar_f32(int op, const float *a, float s, int scalar_on_left, float *y, long n);
+/// The arithmetic operators, numbered once here for C and Swift.
+typedef enum {
+  BW_OP_ADD = 0,
+  BW_OP_SUBTRACT = 1,
+  BW_OP_MULTIPLY = 2,
+  BW_OP_DIVIDE = 3,
+} bw_binary_op;
+
+/// y[i * ldy + j] = a[i * a_rs + j * a_cs] op b[i * b_rs + j * b_cs]
+/// for i < rows, j < cols: every form of binary arithmetic (same shape,
+/// array with scalar, numpy broadcasting of rows or columns) in one kernel.
+/// Strides are in elements and may be 0 (a broadcast operand). y may be a
+/// or b itself (same layout) for in-place forms. Each result is one IEEE
+/// operation, rounded once, never contracted. Returns 0, or -1 for an op
+/// outside bw_binary_op (y is then untouched).
+int bw_binary2d_f64(int op, const double *a, long a_rs, long a_cs, const double *b, long b_rs,
+                    long b_cs, double *y, long ldy, long rows, long cols);
+int bw_binary2d_f32(int op, const float *a, long a_rs, long a_cs, const float *b, long b_rs,
+                    long b_cs, float *y, long ldy, long rows, long cols);
 
 // MARK: - Reductions over one leaf (fixed summation order for a given n)
 
@@ -51,9 +75,58 @@ double bw_log_sum_exp_leaf_f32(const float *x, long n, double *max_out);
 /// Pairwise (cascade) sum of n partials, in index order.
 double bw_pairwise_sum(const double *p, long n);
 
-/// dst[i] = (double)src[i] and back (rounding to nearest).
+/// dst[i] = (double)src[i] and back (rounding to nearest; NaN and
+/// infinities kept, Doubles beyond Float's range become infinities).
 void bw_widen_f32(const float *src, double *dst, long n);
 void bw_narrow_f64(const double *src, float *dst, long n);
+
+// MARK: - Reductions along a strided axis
+
+/// For a block of `rows` rows of `cols` elements, `ld` elements apart:
+/// acc[j] += x[r * ld + j] for r = 0, 1, ... in order (one rounding per
+/// row; Float input accumulates in double).
+void bw_rows_sum_f64(const double *x, long rows, long ld, long cols, double *acc);
+void bw_rows_sum_f32(const float *x, long rows, long ld, long cols, double *acc);
+/// acc[j] += exp(x[r * ld + j] - shift[j]) in row order; shift may be NULL (0).
+void bw_rows_sum_exp_f64(const double *x, long rows, long ld, long cols, const double *shift,
+                         double *acc);
+void bw_rows_sum_exp_f32(const float *x, long rows, long ld, long cols, const double *shift,
+                         double *acc);
+/// acc[j] = max (min) of acc[j] and every x[r * ld + j]; NaN propagates
+/// (once acc[j] is NaN it stays NaN).
+void bw_rows_max_f64(const double *x, long rows, long ld, long cols, double *acc);
+void bw_rows_min_f64(const double *x, long rows, long ld, long cols, double *acc);
+void bw_rows_max_f32(const float *x, long rows, long ld, long cols, double *acc);
+void bw_rows_min_f32(const float *x, long rows, long ld, long cols, double *acc);
+/// Adds `count` vectors of `cols` doubles, `count` consecutive runs of
+/// parts, pairwise in index order (the tree of bw_pairwise_sum), into
+/// parts[0 ..< cols]. The other runs are overwritten.
+void bw_pairwise_rows(double *parts, long count, long cols);
+
+// MARK: - Layout (transposes, strided copies)
+
+/// dst[i * ldd + j] = src[i * src_rs + j * src_cs] for i < rows, j < cols,
+/// in cache-sized tiles (4x4 / 8x8 AVX2 transposes when src_rs == 1).
+void bw_copy2d_f64(const double *src, long src_rs, long src_cs, double *dst, long ldd, long rows,
+                   long cols);
+void bw_copy2d_f32(const float *src, long src_rs, long src_cs, float *dst, long ldd, long rows,
+                   long cols);
+
+// MARK: - Random arrays (Philox4x64-10, counter-based)
+
+/// One Philox4x64-10 block: 4 words from a 256-bit counter and a 128-bit key.
+void bw_philox4x64_10(const uint64_t counter[4], const uint64_t key[2], uint64_t out[4]);
+/// Elements first ..< first + n of the stream of `seed`: element i takes
+/// word i % 4 of block (counter (i / 4, 0, 0, 0), key (seed, 0)), so the
+/// stream does not depend on how it is split. Uniform: lo + width * u with
+/// u the word's top 53 bits over 2^53, kept below hi. Normal: Box-Muller on
+/// word pairs, mean + sd * z.
+void bw_random_uniform_f64(uint64_t seed, long first, long n, double lo, double width, double hi,
+                           double *out);
+void bw_random_uniform_f32(uint64_t seed, long first, long n, double lo, double width, double hi,
+                           float *out);
+void bw_random_normal_f64(uint64_t seed, long first, long n, double mean, double sd, double *out);
+void bw_random_normal_f32(uint64_t seed, long first, long n, double mean, double sd, float *out);
 
 // MARK: - Bilinear splines (double data; Float inputs are widened by the caller)
 
@@ -106,7 +179,10 @@ typedef void (*bw_block_fn)(void *ctx, long block, long worker);
 /// (sched_getaffinity), capped by a cgroup v2 CPU quota, overridden by
 /// BLOCKWISE_NUM_THREADS.
 int bw_default_threads(void);
-/// The count in force (>= 1). Setting it spawns workers lazily.
+/// The largest thread count the pool accepts (512).
+int bw_max_threads(void);
+/// The count in force (>= 1). Setting it spawns workers lazily; callers
+/// pass 1 ... bw_max_threads() (the Swift layer checks).
 int bw_pool_threads(void);
 void bw_pool_set_threads(int n);
 /// Runs fn for every block in [0, nblocks) on at most max_threads threads
@@ -119,6 +195,19 @@ void bw_pool_run(long nblocks, bw_block_fn fn, void *ctx, int max_threads);
 int bw_pool_in_block(void);
 /// Worker threads spawned so far (excluding callers).
 int bw_pool_spawned_workers(void);
+
+/// Array storage: 64-byte aligned; from 4 MiB, 2 MiB aligned with
+/// transparent huge pages requested, and served from a bounded cache of
+/// freed large buffers when one of about the size is there (no fresh
+/// zeroed pages). NULL when the system refuses the memory. Release with
+/// bw_free(p, bytes), `bytes` as allocated.
+void *bw_alloc(size_t bytes);
+void bw_free(void *p, size_t bytes);
+/// Bytes held by the cache now, its limit (BLOCKWISE_ARRAY_CACHE_MB, default
+/// an eighth of memory up to 4 GiB), and a way to give it all back.
+size_t bw_alloc_cache_bytes(void);
+size_t bw_alloc_cache_limit(void);
+void bw_alloc_cache_release(void);
 
 /// Per-core L2 data cache in bytes, read at run time; 512 KiB fallback.
 long bw_l2_cache_bytes(void);

@@ -1,0 +1,49 @@
+internal import CBlockwiseKernels
+
+// Deterministic reductions: every reduction in Blockwise cuts its input
+// into leaves of a fixed length and combines the leaf partials in index
+// order, so the result depends on the input size alone, never on the
+// thread count, the block length or the machine's L2.
+
+/// Sums `leafSum(range)` over fixed-length leaves of `0..<count` and adds
+/// the leaf partials pairwise in index order (`bw_pairwise_sum`).
+///
+/// Blocks are whole numbers of leaves. Called from inside a pool block
+/// (an axis reduction over many rows), the leaves run inline. The partials
+/// of small reductions live on the stack.
+func leafSum(
+  count: Int, leaf: Int, bytesPerElement: Int, _ leafSum: @Sendable (Range<Int>) -> Double
+) -> Double {
+  let leaves = BlockPolicy.pieces(count: count, length: leaf)
+  guard leaves > 0 else { return 0 }
+  if leaves == 1 { return leafSum(0..<count) }
+  return withUnsafeTemporaryAllocation(of: Double.self, capacity: leaves) { buffer in
+    let out = SendablePointer(buffer.baseAddress!)
+    let leavesPerBlock = BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf) / leaf
+    ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
+      for l in lr { out[l] = leafSum(l * leaf..<Swift.min(count, (l + 1) * leaf)) }
+    }
+    return bw_pairwise_sum(buffer.baseAddress!, leaves)
+  }
+}
+
+/// Combines `leafValue(range)` over fixed-length leaves in index order
+/// (for exact combinations such as min and max, whose order does not
+/// matter, and for any other combine that must not depend on threads).
+func leafReduce(
+  count: Int, leaf: Int, bytesPerElement: Int, _ leafValue: @Sendable (Range<Int>) -> Double,
+  combine: @Sendable (Double, Double) -> Double
+) -> Double? {
+  ComputePool.shared.mapReduce(
+    count: count,
+    blockLength: BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf),
+    map: { r -> Double in
+      var acc = leafValue(r.lowerBound..<Swift.min(r.upperBound, r.lowerBound + leaf))
+      var start = r.lowerBound + leaf
+      while start < r.upperBound {
+        acc = combine(acc, leafValue(start..<Swift.min(r.upperBound, start + leaf)))
+        start += leaf
+      }
+      return acc
+    }, combine: combine)
+}
