@@ -5,25 +5,32 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy clean
+.PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+	expression-accuracy clean
 
-# OpenBLAS + LAPACKE from Debian, installed only when pkg-config cannot find them.
+# OpenBLAS + LAPACKE (linear algebra) and SLEEF (vectorised libm for the
+# expression functions) from Debian, installed only when pkg-config cannot
+# find them.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke; then :; else \
-	  echo "installing libopenblas-dev liblapacke-dev" >&2; \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke sleef; then :; else \
+	  echo "installing libopenblas-dev liblapacke-dev libsleef-dev" >&2; \
 	  $(SUDO) apt-get update && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    pkg-config libopenblas-dev liblapacke-dev; \
+	    pkg-config libopenblas-dev liblapacke-dev libsleef-dev; \
 	fi
 
 build: deps
 	$(SWIFT) build
 
-# Both kernel paths: AVX2+FMA (when the CPU has it) and the portable one.
+# Both kernel paths: AVX2+FMA (when the CPU has it) and the portable one;
+# the seed examples; then every expression function's worst error over 10^6
+# arguments on both paths.
 test: deps
 	$(SWIFT) build --build-tests $(TEST_FLAGS)
 	$(SWIFT) test --skip-build $(TEST_FLAGS)
 	BLOCKWISE_ISA=generic $(SWIFT) test --skip-build $(TEST_FLAGS)
+	$(SWIFT) run $(TEST_FLAGS) blockwise-examples all
+	$(MAKE) --no-print-directory expression-accuracy
 
 test-generic: deps
 	BLOCKWISE_ISA=generic $(SWIFT) test
@@ -54,14 +61,25 @@ bench-micro: deps
 fixtures:
 	python3 Tests/BlockwiseTests/Fixtures/make_fixtures.py
 	python3 Tests/BlockwiseTests/Fixtures/make_array_fixtures.py
+	python3 Tests/BlockwiseTests/Fixtures/make_expression_fixtures.py
 
 # Worst exp error over 4M arguments per range, on both kernel paths.
 KERNELS := Sources/CBlockwiseKernels
-exp-accuracy:
+KERNEL_SOURCES := $(wildcard $(KERNELS)/*.c) $(KERNELS)/sleef_x86_64.S
+CC_KERNELS = clang -O2 -D_GNU_SOURCE -I$(KERNELS)/include -I$(KERNELS)
+exp-accuracy: deps
 	mkdir -p .build
-	clang -O2 -I$(KERNELS)/include -I$(KERNELS) scripts/exp_accuracy.c $(KERNELS)/elementwise.c $(KERNELS)/isa.c -o .build/exp-accuracy -lm
+	$(CC_KERNELS) scripts/exp_accuracy.c $(KERNEL_SOURCES) -o .build/exp-accuracy -lsleef -lm -lpthread
 	.build/exp-accuracy
 	BLOCKWISE_ISA=generic .build/exp-accuracy
+
+# Worst error of every expression function (SLEEF and Blockwise's own) over
+# 10^6 arguments each, against long double, on both kernel paths.
+expression-accuracy: deps
+	mkdir -p .build
+	$(CC_KERNELS) scripts/expr_accuracy.c $(KERNEL_SOURCES) -o .build/expression-accuracy -lsleef -lm -lpthread
+	.build/expression-accuracy
+	BLOCKWISE_ISA=generic .build/expression-accuracy
 
 clean:
 	rm -rf .build .build-tsan Benchmarks/.build

@@ -17,12 +17,23 @@ let cblas: Target = .systemLibrary(
   providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
 )
 
+// SLEEF: the vectorised libm of the field (1.0-ulp u10 functions in SSE,
+// AVX2, AVX-512 and scalar forms), for the transcendental functions of
+// expressions that Blockwise does not tune itself. Debian: libsleef-dev.
+let sleef: Target = .systemLibrary(
+  name: "CSleef",
+  path: "Sources/CSleef",
+  pkgConfig: "sleef",
+  providers: [.apt(["libsleef-dev"])]
+)
+
 // MARK: - C kernels
 
 // Hot loops with an AVX2+FMA path (selected at run time through
 // `__attribute__((target))`, so no `unsafeFlags`) and a portable path.
 let kernels: Target = .target(
   name: "CBlockwiseKernels",
+  dependencies: ["CSleef"],
   path: "Sources/CBlockwiseKernels",
   cSettings: [.define("_GNU_SOURCE")],
   linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]
@@ -36,6 +47,15 @@ let blockwise: Target = .target(
   path: "Sources/Blockwise"
 )
 
+// MARK: - Examples
+
+// The seed examples, one subcommand each; `make test` builds and runs them.
+let examples: Target = .executableTarget(
+  name: "blockwise-examples",
+  dependencies: ["Blockwise"],
+  path: "Examples/blockwise-examples"
+)
+
 // MARK: - Tests
 
 let tests: Target = .testTarget(
@@ -46,7 +66,9 @@ let tests: Target = .testTarget(
     .product(name: "RealModule", package: "swift-numerics"),
   ],
   path: "Tests/BlockwiseTests",
-  exclude: ["Fixtures/make_fixtures.py", "Fixtures/make_array_fixtures.py"],
+  exclude: [
+    "Fixtures/make_fixtures.py", "Fixtures/make_array_fixtures.py", "Fixtures/make_expression_fixtures.py",
+  ],
   resources: [.copy("Fixtures/data")]
 )
 
@@ -60,5 +82,5 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1")
   ],
-  targets: [cblas, kernels, blockwise, tests]
+  targets: [cblas, sleef, kernels, blockwise, examples, tests]
 )

@@ -49,6 +49,14 @@ static void read_limit(void) {
   cache_limit = lim;
 }
 
+// Fork: the child gets the cache's blocks (its copy of the address space)
+// and a usable lock.
+static void cache_prepare(void) { pthread_mutex_lock(&cache_lock); }
+static void cache_parent(void) { pthread_mutex_unlock(&cache_lock); }
+static void cache_child(void) { pthread_mutex_init(&cache_lock, NULL); }
+static pthread_once_t cache_atfork_once = PTHREAD_ONCE_INIT;
+static void cache_install_atfork(void) { pthread_atfork(cache_prepare, cache_parent, cache_child); }
+
 static size_t rounded(size_t bytes) { return (bytes + BW_HUGE_ALIGN - 1) & ~(BW_HUGE_ALIGN - 1); }
 
 void *bw_alloc(size_t bytes) {
@@ -60,6 +68,7 @@ void *bw_alloc(size_t bytes) {
   size_t want = rounded(bytes);
   if (want < bytes) return NULL;  // size_t overflow
   pthread_once(&limit_once, read_limit);
+  pthread_once(&cache_atfork_once, cache_install_atfork);
   pthread_mutex_lock(&cache_lock);
   // Best fit among blocks at most a quarter larger than asked for.
   int best = -1;

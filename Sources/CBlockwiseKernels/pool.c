@@ -108,6 +108,49 @@ static _Thread_local int in_block = 0;
 static _Thread_local int thread_limit = 0;
 
 int bw_pool_in_block(void) { return in_block; }
+
+// MARK: fork
+
+// A child forked while the pool runs has only the forking thread: the
+// workers it remembers do not exist there, and a job would wait for them
+// forever. The handlers take the pool's locks around fork (so no job is
+// half-published) and give the child a fresh, empty pool; its first job
+// spawns workers of its own, as numexpr re-creates its pool when the pid
+// changes. A fork from inside a block (which holds no pool lock of its own
+// thread's making) skips the locking.
+static _Thread_local int fork_locked = 0;
+static void atfork_prepare(void) {
+  if (in_block) return;
+  pthread_mutex_lock(&job_lock);
+  pthread_mutex_lock(&state_lock);
+  fork_locked = 1;
+}
+static void atfork_parent(void) {
+  if (!fork_locked) return;
+  fork_locked = 0;
+  pthread_mutex_unlock(&state_lock);
+  pthread_mutex_unlock(&job_lock);
+}
+static void atfork_child(void) {
+  fork_locked = 0;
+  pthread_mutex_init(&job_lock, NULL);
+  pthread_mutex_init(&state_lock, NULL);
+  pthread_cond_init(&work_cv, NULL);
+  pthread_cond_init(&done_cv, NULL);
+  spawned = 0;
+  active = 0;
+  job_workers = 0;
+  generation = 0;
+}
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void install_atfork(void) { pthread_atfork(atfork_prepare, atfork_parent, atfork_child); }
+
+int bw_pool_effective_threads(void) {
+  if (in_block) return 1;
+  int threads = bw_pool_threads();
+  if (thread_limit > 0) threads = thread_limit;
+  return threads < 1 ? 1 : threads;
+}
 int bw_thread_limit_get(void) { return thread_limit; }
 void bw_thread_limit_set(int n) { thread_limit = n < 0 ? 0 : n; }
 
@@ -164,6 +207,7 @@ static void *worker_main(void *arg) {
 
 // Called with job_lock held (so never concurrently) and state_lock not held.
 static void ensure_workers(int want) {
+  pthread_once(&atfork_once, install_atfork);
   pthread_mutex_lock(&state_lock);
   while (spawned < want) {
     pthread_t t;
@@ -218,20 +262,26 @@ void bw_pool_run(long nblocks, bw_block_fn fn, void *ctx, int max_threads) {
 
 // MARK: per-thread scratch
 
-// One growable buffer per thread, freed when the thread exits: kernels that
-// need working space per block (widened Float points, staging rows) take it
-// from here, so a block never allocates once its thread has warmed up.
+// Growable buffers per thread, freed when the thread exits: kernels that
+// need working space per block (widened Float points, staging rows,
+// expression registers) take it from here, so a block never allocates once
+// its thread has warmed up. Slots keep different users apart.
+#define BW_SCRATCH_SLOTS 2
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-typedef struct { void *ptr; size_t bytes; } bw_scratch_t;
+typedef struct { void *ptr[BW_SCRATCH_SLOTS]; size_t bytes[BW_SCRATCH_SLOTS]; } bw_scratch_t;
 
 static void scratch_free(void *p) {
   bw_scratch_t *s = p;
-  if (s) { free(s->ptr); free(s); }
+  if (s) {
+    for (int i = 0; i < BW_SCRATCH_SLOTS; i++) free(s->ptr[i]);
+    free(s);
+  }
 }
 static void scratch_init(void) { pthread_key_create(&scratch_key, scratch_free); }
 
-void *bw_scratch(size_t bytes) {
+void *bw_scratch_slot(int slot, size_t bytes) {
+  if (slot < 0 || slot >= BW_SCRATCH_SLOTS) return NULL;
   pthread_once(&scratch_once, scratch_init);
   bw_scratch_t *s = pthread_getspecific(scratch_key);
   if (!s) {
@@ -239,13 +289,15 @@ void *bw_scratch(size_t bytes) {
     if (!s) return NULL;
     pthread_setspecific(scratch_key, s);
   }
-  if (s->bytes < bytes) {
+  if (s->bytes[slot] < bytes) {
     void *p = NULL;
     size_t want = bytes < 4096 ? 4096 : bytes;
     if (posix_memalign(&p, 64, want) != 0) return NULL;
-    free(s->ptr);
-    s->ptr = p;
-    s->bytes = want;
+    free(s->ptr[slot]);
+    s->ptr[slot] = p;
+    s->bytes[slot] = want;
   }
-  return s->ptr;
+  return s->ptr[slot];
 }
+
+void *bw_scratch(size_t bytes) { return bw_scratch_slot(0, bytes); }

@@ -37,15 +37,15 @@ struct ComputePoolTests {
   @Test func parallelMapRowsUsesZeroCopyViews() throws {
     let a = randomArray(Double.self, shape: [300, 1000], seed: 1)
     let base = a.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress!) }
-    let sums = ComputePool.shared.parallelMapRows(a) { row -> Double in row.logSumExp() }
-    let addresses = ComputePool.shared.parallelMapRows(a) { row in
+    let sums = try ComputePool.shared.parallelMapRows(a) { row -> Double in row.logSumExp() }
+    let addresses = try ComputePool.shared.parallelMapRows(a) { row in
       row.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress!) }
     }
     for r in 0..<300 {
       #expect(sums[r] == a.row(r).logSumExp())
       #expect(addresses[r] == base + UInt(r * 1000 * 8))
     }
-    #expect(ComputePool.shared.parallelMapRows(try NDArray<Float>.zeros([0, 4])) { $0.count }.isEmpty)
+    #expect(try ComputePool.shared.parallelMapRows(NDArray<Float>.zeros([0, 4])) { $0.count }.isEmpty)
   }
 
   @Test func nestedCallsRunInlineWithoutDeadlock() throws {

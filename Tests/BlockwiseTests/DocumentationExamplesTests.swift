@@ -59,6 +59,85 @@ struct DocumentationExamplesTests {
   }
 }
 
+@Suite("Documentation examples: expressions and user kernels")
+struct ExpressionDocumentationTests {
+  @Test func expressionExamples() throws {
+    let x = try NDArray<Double>.uniform(shape: [10_000], in: -2..<2, seed: 1)
+    let y = try NDArray<Double>.uniform(shape: [10_000], in: -2..<2, seed: 2)
+    // Expression's type documentation
+    let e = try Blockwise.Expression<Double>("exp(-x*x/2) * cos(3*y) + log1p(x*x)")
+    let values = try e.evaluate(["x": x, "y": y])
+    let total = try e.sum(["x": x, "y": y])
+    #expect(abs(total - values.sum()) <= 1e-12 * abs(total))
+    // init(_:)
+    let w = try Blockwise.Expression<Float>("where(x > 0, sqrt(x), -x**2)")
+    #expect(w.variables == ["x"])
+    // evaluate(_:)
+    let two = try Blockwise.Expression<Double>("2*x + y")
+    let r = try two.evaluate(["x": x, "y": try NDArray([1.5], shape: [])])
+    #expect(r.scalars == x.scalars.map { 2 * $0 + 1.5 })
+    // sum(_:)
+    let s = try Blockwise.Expression<Double>("x*x*3 + 1").sum(["x": x])
+    #expect(abs(s - x.scalars.reduce(0) { $0 + $1 * $1 * 3 + 1 }) < 1e-9)
+    // variable(_:)
+    let bx = Blockwise.Expression<Double>.variable("x")
+    let built = exp(-bx * bx / 2) * 3 + 1
+    #expect(try built.sum(["x": x]) == Blockwise.Expression<Double>("exp(-x*x/2)*3+1").sum(["x": x]))
+  }
+
+  @Test func userKernelExamples() throws {
+    let n = 10_000
+    let a = try NDArray<Double>.uniform(shape: [100, 50], in: 0..<1, seed: 3)
+    // ComputePool.run(blocks:_:)
+    try ComputePool.shared.run(blocks: 8) { block, worker in _ = (block, worker) }
+    // ComputePool.forEachBlock(count:blockLength:_:)
+    let squares = try NDArray<Double>.zeros([1000]).updatingBlocks { out in
+      for i in out.indices { out[i] = Double(i * i) }
+    }
+    #expect(squares[999] == 998_001)
+    // forEachBlock(count:blockLength:perWorker:_:)
+    let ids = (0..<n).map { $0 % 7 }
+    let perWorker = ComputePool.shared.forEachBlock(count: ids.count, blockLength: 4096, perWorker: { [Int: Int]() }) {
+      range, counts in
+      for i in range { counts[ids[i], default: 0] += 1 }
+    }
+    let merged = perWorker.reduce(into: [:]) { $0.merge($1, uniquingKeysWith: +) }
+    #expect(merged.values.reduce(0, +) == n)
+    // parallelMapRows
+    let lse = try ComputePool.shared.parallelMapRows(a) { row in row.logSumExp() }
+    let centred = try ComputePool.shared.parallelMapRows(a) { row in try row - NDArray([try row.mean()], shape: []) }
+    #expect(lse.count == 100 && centred.shape == [100, 50])
+    // ArrayBlock
+    let total = try #require(a.mapReduce { block in
+      block.withUnsafeBufferPointer { p in p.reduce(0, +) }
+    } combine: { $0 + $1 })
+    #expect(abs(total - a.sum()) < 1e-10)
+    // MutableArrayBlock / updateBlocks
+    var y = try NDArray<Double>.zeros([n])
+    y.updateBlocks { out in
+      for i in out.indices { out[i] = Double(i).squareRoot() }
+    }
+    #expect(y[n - 1] == Double(n - 1).squareRoot())
+    // NDArray.mapReduce(blockLength:)
+    let fused = a.mapReduce(blockLength: 32_768) { block in
+      block.withUnsafeBufferPointer { p in p.reduce(0.0) { $0 + ($1 * $1) * 3 + 1 } }
+    } combine: { $0 + $1 }
+    #expect(fused != nil)
+    // mapBlocks(to:)
+    let sq = a.mapBlocks(to: Double.self) { input, output in
+      for i in input.indices { output[i] = input[i] * input[i] }
+    }
+    #expect(sq == (try a * a))
+    // WorkerLocal
+    let model = WorkerLocal { try NDArray<Double>.ones([10]) }
+    var scores = try NDArray<Double>.zeros([n])
+    try scores.updateBlocks(blockLength: 256) { out in
+      try model.withValue { m in for i in out.indices { out[i] = m.sum() } }
+    }
+    #expect(scores.scalars.allSatisfy { $0 == 10 })
+  }
+}
+
 @Suite("Array memory: huge pages and the buffer cache")
 struct ArrayMemoryTests {
   @Test func largeBuffersAreReusedAndReleased() throws {

@@ -9,12 +9,13 @@ struct BlockwiseBench: ParsableCommand {
     commandName: "blockwise-bench",
     abstract: "Runs Blockwise's seed workloads beside scalar loops and naive per-element parallelism.",
     discussion: """
-      W1 spline stack sumExp, W2 logSumExp per row, W3 fused vs unfused pipeline, W4 big reductions.
+      W1 spline stack sumExp, W2 logSumExp per row, W3 fused vs unfused pipeline, W4 big reductions,
+      W5 a user's expression (evaluate and sum, Double and Float), A1-A5 array operations.
       Every variant's result is checked against the scalar loop; a mismatch exits non-zero.
       """)
 
-  @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4,arrays).")
-  var workloads: String = "w1,w2,w3,w4,arrays"
+  @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4,w5,arrays).")
+  var workloads: String = "w1,w2,w3,w4,w5,arrays"
   @Option(help: "Timed repeats per variant (median reported), after one warm-up.")
   var repeats: Int = 5
   @Option(help: "A variant whose warm-up takes longer than this (seconds) is reported from that one run.")
@@ -29,6 +30,7 @@ struct BlockwiseBench: ParsableCommand {
   @Option(help: "W3: number of arrays.") var arrays: Int = 100
   @Option(help: "W3: array shape RxC.") var arrayShape: String = "500x2000"
   @Option(help: "W4: number of Doubles.") var reductionCount: Int = 50_000_000
+  @Option(help: "W5: elements of each of the two inputs.") var expressionCount: Int = 10_000_000
   @Option(help: "Arrays: rows x columns of the axis-reduction and broadcasting array.") var matrixShape: String = "1000x100000"
   @Option(help: "Arrays: side of the square transposed.") var transposeSize: Int = 8192
   @Option(help: "Arrays: Doubles converted to Float.") var convertCount: Int = 50_000_000
@@ -55,6 +57,7 @@ struct BlockwiseBench: ParsableCommand {
     if wanted.contains("w2") { rows += try workloadW2(ctx) }
     if wanted.contains("w3") { rows += try workloadW3(ctx) }
     if wanted.contains("w4") { rows += try workloadW4(ctx) }
+    if wanted.contains("w5") { rows += try workloadW5(ctx) }
     if wanted.contains("arrays") { rows += try workloadArrays(ctx) }
     // The machine's speed drifts; the same probe after the workloads shows
     // how far (the limits above use the first probe).
@@ -74,7 +77,7 @@ struct BlockwiseBench: ParsableCommand {
           rowLengths: rowLengths.split(separator: ",").compactMap { Int($0) }, arrays: arrays,
           arrayShape: arrayShape.split(separator: "x").compactMap { Int($0) }, reductionCount: reductionCount,
           matrixShape: matrixShape.split(separator: "x").compactMap { Int($0) }, transposeSize: transposeSize,
-          convertCount: convertCount),
+          convertCount: convertCount, expressionCount: expressionCount),
         machine: machine, machineAtEnd: machineAtEnd, rows: rows)
       let enc = JSONEncoder()
       enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -130,14 +133,9 @@ struct BlockwiseBench: ParsableCommand {
 /// Copies `a` into `target` (same shape) in L2-sized blocks on every
 /// thread: the machine's read-plus-write rate for streaming kernels.
 func copyProbe(_ a: NDArray<Double>, into target: inout NDArray<Double>) {
-  a.withUnsafeBufferPointer { src in
-    target.withUnsafeMutableBufferPointer { dst in
-      let s = UncheckedPointer(UnsafeMutablePointer(mutating: src.baseAddress!))
-      let d = UncheckedPointer(dst.baseAddress!)
-      ComputePool.shared.forEachBlock(count: src.count, blockLength: 32_768) { r in
-        (d.raw + r.lowerBound).update(from: s.raw + r.lowerBound, count: r.count)
-      }
-    }
+  target.updateBlocks(blockLength: 32_768) { out in
+    let src = a.block(out.indices)
+    src.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: s) } }
   }
 }
 

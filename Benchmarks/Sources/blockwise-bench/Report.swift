@@ -50,6 +50,7 @@ struct Config: Codable {
   var matrixShape: [Int]
   var transposeSize: Int
   var convertCount: Int
+  var expressionCount: Int
 }
 
 struct Report: Codable {

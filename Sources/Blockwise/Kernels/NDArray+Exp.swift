@@ -17,7 +17,7 @@ extension NDArray {
   ///   NaN, exp(+inf) = +inf, exp(-inf) = 0, overflow gives +inf, underflow
   ///   rounds to subnormals or 0.
   public func exp() -> NDArray {
-    mapBlocks(to: Element.self) { Element._bwExp($0, $1, $2) }
+    streamed(to: Element.self) { Element._bwExp($0, $1, $2) }
   }
 
   /// Writes `exp(x)` of every element into `output`, which must have the
@@ -32,7 +32,7 @@ extension NDArray {
   ///   is unchanged then.
   /// - Complexity: O(n), parallel.
   public func exp(into output: inout NDArray) throws {
-    try mapBlocks(into: &output) { Element._bwExp($0, $1, $2) }
+    try streamed(into: &output) { Element._bwExp($0, $1, $2) }
   }
 
   /// Replaces every element by its exponential, in place (copying first
@@ -40,7 +40,7 @@ extension NDArray {
   ///
   /// - Complexity: O(n), parallel.
   public mutating func formExp() {
-    formBlocks { Element._bwExp($0, $1, $2) }
+    formStreamed { Element._bwExp($0, $1, $2) }
   }
 
   /// The sum of `exp(x - shift)` over `n` elements at `p`, fused, in

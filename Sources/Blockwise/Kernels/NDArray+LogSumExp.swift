@@ -1,24 +1,15 @@
+internal import CBlockwiseKernels
+
 extension NDArray {
   /// log(sum(exp(x))) over `n >= 1` elements at `p`, with the special
   /// cases of `logSumExp()`, in Double.
   static func logSumExpRun(_ p: UnsafePointer<Element>, _ n: Int) -> Double {
-    let leaf = BlockPolicy.reductionLeaf
-    let leaves = BlockPolicy.pieces(count: n, length: leaf)
     let x = SendablePointer(p)
-    let total = withUnsafeTemporaryAllocation(of: LogSumExpPartial.self, capacity: leaves) { parts in
-      let out = SendablePointer(parts.baseAddress!)
-      let leavesPerBlock =
-        BlockPolicy.blockLength(bytesPerElement: MemoryLayout<Element>.stride, leaf: leaf) / leaf
-      ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
-        for l in lr {
-          var m = 0.0
-          let s = Element._bwLogSumExpLeaf(x.reading(at: l * leaf), Swift.min(leaf, n - l * leaf), &m)
-          out[l] = LogSumExpPartial(max: m, sum: s)
-        }
-      }
-      return LogSumExpPartial.pairwise(UnsafeBufferPointer(parts))
-    }
-    return total.value
+    return leafLogSumExp(count: n, leaf: BlockPolicy.reductionLeaf, bytesPerElement: MemoryLayout<Element>.stride) { r in
+      var m = 0.0
+      let s = Element._bwLogSumExpLeaf(x.reading(at: r.lowerBound), r.count, &m)
+      return LogSumExpPartial(max: m, sum: s)
+    }.value
   }
 
   /// `log(sum(exp(x)))`, computed stably.
@@ -55,14 +46,12 @@ struct LogSumExpPartial: Sendable {
   var max: Double
   var sum: Double
 
-  /// Both ranges together, rescaled to the larger shift.
+  /// Both ranges together, rescaled to the larger shift (`bw_lse_combine`,
+  /// shared with the expression kernels).
   static func combine(_ a: Self, _ b: Self) -> Self {
-    if a.max.isNaN || b.max.isNaN || a.sum.isNaN || b.sum.isNaN { return Self(max: .nan, sum: .nan) }
-    let m = Swift.max(a.max, b.max)
-    if m == .infinity { return Self(max: .infinity, sum: .infinity) }
-    if m == -.infinity { return Self(max: -.infinity, sum: 0) }
-    // exp(-inf) = 0 drops an all -inf side; otherwise each factor is <= 1.
-    return Self(max: m, sum: a.sum * libmExp(a.max - m) + b.sum * libmExp(b.max - m))
+    var c = Self(max: 0, sum: 0)
+    bw_lse_combine(a.max, a.sum, b.max, b.sum, &c.max, &c.sum)
+    return c
   }
 
   /// Pairwise combination in index order (a fixed tree for a given count).

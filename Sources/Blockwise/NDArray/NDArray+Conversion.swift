@@ -21,12 +21,12 @@ extension NDArray {
     }
     if Element.self == Double.self {
       // Source is Float: widen.
-      self = source.mapBlocks(to: Element.self) { src, dst, n in
+      self = source.streamed(to: Element.self) { src, dst, n in
         Source._bwWiden(src, UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Double.self), n)
       }
     } else {
       // Source is Double, Element is Float: round.
-      self = source.mapBlocks(to: Element.self) { src, dst, n in
+      self = source.streamed(to: Element.self) { src, dst, n in
         Element._bwNarrow(UnsafeRawPointer(src).assumingMemoryBound(to: Double.self), dst, n)
       }
     }
@@ -46,6 +46,6 @@ extension NDArray {
   ///
   /// - Complexity: O(n), parallel.
   public func copy() -> NDArray {
-    mapBlocks(to: Element.self) { src, dst, n in dst.initialize(from: src, count: n) }
+    streamed(to: Element.self) { src, dst, n in dst.initialize(from: src, count: n) }
   }
 }

@@ -31,6 +31,17 @@ public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConver
     _ out: UnsafeMutablePointer<Self>)
   static func _bwRandomNormal(
     _ seed: UInt64, _ first: Int, _ n: Int, _ mean: Double, _ sd: Double, _ out: UnsafeMutablePointer<Self>)
+  // Expressions (see bw_expr_*); `program` points at a bw_expr_program
+  static func _bwExprOp(
+    _ op: Int32, _ n: Int, _ y: UnsafeMutablePointer<Self>, _ a: UnsafePointer<Self>, _ aStride: Int,
+    _ b: UnsafePointer<Self>, _ bStride: Int, _ c: UnsafePointer<Self>, _ cStride: Int)
+  static func _bwExprEval(
+    _ program: UnsafeRawPointer, _ inputs: UnsafePointer<UnsafePointer<Self>?>, _ start: Int, _ n: Int,
+    _ out: UnsafeMutablePointer<Self>)
+  static func _bwExprReduce(
+    _ program: UnsafeRawPointer, _ inputs: UnsafePointer<UnsafePointer<Self>?>, _ start: Int, _ n: Int,
+    _ kind: Int32, _ shift: UnsafeMutablePointer<Double>?
+  ) -> Double
   // Layout
   static func _bwCopy2D(
     _ src: UnsafePointer<Self>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Self>, _ ldd: Int,
@@ -102,6 +113,20 @@ extension Double: NDArrayScalar {
   public static func _bwRandomNormal(
     _ seed: UInt64, _ first: Int, _ n: Int, _ mean: Double, _ sd: Double, _ out: UnsafeMutablePointer<Double>
   ) { bw_random_normal_f64(seed, first, n, mean, sd, out) }
+  public static func _bwExprOp(
+    _ op: Int32, _ n: Int, _ y: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ aStride: Int,
+    _ b: UnsafePointer<Double>, _ bStride: Int, _ c: UnsafePointer<Double>, _ cStride: Int
+  ) { bw_expr_op_f64(op, n, y, a, aStride, b, bStride, c, cStride) }
+  public static func _bwExprEval(
+    _ program: UnsafeRawPointer, _ inputs: UnsafePointer<UnsafePointer<Double>?>, _ start: Int, _ n: Int,
+    _ out: UnsafeMutablePointer<Double>
+  ) { bw_expr_eval_f64(program.assumingMemoryBound(to: bw_expr_program.self), inputs, start, n, out) }
+  public static func _bwExprReduce(
+    _ program: UnsafeRawPointer, _ inputs: UnsafePointer<UnsafePointer<Double>?>, _ start: Int, _ n: Int,
+    _ kind: Int32, _ shift: UnsafeMutablePointer<Double>?
+  ) -> Double {
+    bw_expr_reduce_f64(program.assumingMemoryBound(to: bw_expr_program.self), inputs, start, n, kind, shift)
+  }
   public static func _bwCopy2D(
     _ src: UnsafePointer<Double>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Double>, _ ldd: Int,
     _ rows: Int, _ cols: Int
@@ -182,6 +207,20 @@ extension Float: NDArrayScalar {
   public static func _bwRandomNormal(
     _ seed: UInt64, _ first: Int, _ n: Int, _ mean: Double, _ sd: Double, _ out: UnsafeMutablePointer<Float>
   ) { bw_random_normal_f32(seed, first, n, mean, sd, out) }
+  public static func _bwExprOp(
+    _ op: Int32, _ n: Int, _ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ aStride: Int,
+    _ b: UnsafePointer<Float>, _ bStride: Int, _ c: UnsafePointer<Float>, _ cStride: Int
+  ) { bw_expr_op_f32(op, n, y, a, aStride, b, bStride, c, cStride) }
+  public static func _bwExprEval(
+    _ program: UnsafeRawPointer, _ inputs: UnsafePointer<UnsafePointer<Float>?>, _ start: Int, _ n: Int,
+    _ out: UnsafeMutablePointer<Float>
+  ) { bw_expr_eval_f32(program.assumingMemoryBound(to: bw_expr_program.self), inputs, start, n, out) }
+  public static func _bwExprReduce(
+    _ program: UnsafeRawPointer, _ inputs: UnsafePointer<UnsafePointer<Float>?>, _ start: Int, _ n: Int,
+    _ kind: Int32, _ shift: UnsafeMutablePointer<Double>?
+  ) -> Double {
+    bw_expr_reduce_f32(program.assumingMemoryBound(to: bw_expr_program.self), inputs, start, n, kind, shift)
+  }
   public static func _bwCopy2D(
     _ src: UnsafePointer<Float>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int,
     _ rows: Int, _ cols: Int

@@ -47,3 +47,20 @@ func leafReduce(
       return acc
     }, combine: combine)
 }
+
+/// Log-sum-exp partials of fixed-length leaves, combined pairwise in index
+/// order (`LogSumExpPartial.pairwise`).
+func leafLogSumExp(
+  count: Int, leaf: Int, bytesPerElement: Int, _ leafPartial: @Sendable (Range<Int>) -> LogSumExpPartial
+) -> LogSumExpPartial {
+  let leaves = BlockPolicy.pieces(count: count, length: leaf)
+  guard leaves > 0 else { return LogSumExpPartial(max: -.infinity, sum: 0) }
+  return withUnsafeTemporaryAllocation(of: LogSumExpPartial.self, capacity: leaves) { parts in
+    let out = SendablePointer(parts.baseAddress!)
+    let leavesPerBlock = BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf) / leaf
+    ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
+      for l in lr { out[l] = leafPartial(l * leaf..<Swift.min(count, (l + 1) * leaf)) }
+    }
+    return LogSumExpPartial.pairwise(UnsafeBufferPointer(parts))
+  }
+}

@@ -33,7 +33,7 @@ extension NDArray {
   }
 
   /// A new array of `self`'s shape filled block by block by `kernel`.
-  func mapBlocks<R: NDArrayScalar>(
+  func streamed<R: NDArrayScalar>(
     to _: R.Type, _ kernel: @Sendable (UnsafePointer<Element>, UnsafeMutablePointer<R>, Int) -> Void
   ) -> NDArray<R> {
     let out = NDArray<R>(uninitializedShape: shape, count: count)
@@ -43,7 +43,7 @@ extension NDArray {
 
   /// Writes `kernel`'s output into `output` (same shape, checked here) with
   /// no allocation when `output` is uniquely owned.
-  func mapBlocks<R: NDArrayScalar>(
+  func streamed<R: NDArrayScalar>(
     into output: inout NDArray<R>,
     _ kernel: @Sendable (UnsafePointer<Element>, UnsafeMutablePointer<R>, Int) -> Void
   ) throws {
@@ -55,7 +55,7 @@ extension NDArray {
   }
 
   /// Applies `kernel` in place (copying first only when the storage is shared).
-  mutating func formBlocks(
+  mutating func formStreamed(
     _ kernel: @Sendable (UnsafePointer<Element>, UnsafeMutablePointer<Element>, Int) -> Void
   ) {
     makeUnique()

@@ -34,6 +34,15 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
   case lapackFailure(routine: String, info: Int)
   /// The system refused the memory an array of the requested shape needs.
   case allocationFailed(bytes: Int)
+  /// An expression's source does not parse: what was expected at `column`
+  /// (a 0-based character offset) and, when there is one, what was found.
+  case expressionSyntax(source: String, column: Int, expected: String, found: String?)
+  /// An expression reads `variable`, but the inputs bind no array to it.
+  case missingVariable(variable: String, expression: String)
+  /// The inputs bind `variable`, which the expression does not read.
+  case unknownVariable(variable: String, expression: String, reads: [String])
+  /// `variable`'s array does not have the shape of the other inputs.
+  case variableShapeMismatch(variable: String, expected: [Int], got: [Int], shapeOf: String)
 
   public var description: String {
     switch self {
@@ -62,6 +71,17 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
       return "invalid \(name): expected \(expected), got \(got)"
     case let .lapackFailure(routine, info):
       return "\(routine) rejected argument \(-info) (info = \(info))"
+    case let .expressionSyntax(source, column, expected, found):
+      let tail = found.map { ", found \($0)" } ?? ""
+      return "expected \(expected) at column \(column) of \"\(source)\"\(tail)"
+    case let .missingVariable(variable, expression):
+      return "expression \"\(expression)\" reads variable '\(variable)', but no array is bound to it"
+    case let .unknownVariable(variable, expression, reads):
+      return "variable '\(variable)' is bound, but expression \"\(expression)\" reads only "
+        + (reads.isEmpty ? "constants" : reads.map { "'\($0)'" }.joined(separator: ", "))
+    case let .variableShapeMismatch(variable, expected, got, shapeOf):
+      return "variable '\(variable)' has shape \(got), expected \(expected) (the shape of '\(shapeOf)'); "
+        + "bind arrays of one shape, or rank-0 arrays for scalars"
     case let .allocationFailed(bytes):
       return "allocation failed: the array needs \(bytes) bytes, more than the system would give"
     }

@@ -1,0 +1,339 @@
+// numexpr's syntax, with Python's precedence and associativity (numexpr
+// parses with Python's own grammar), from lowest to highest binding:
+//
+//   comparisons  < <= > >= == !=   (chained: a < b < c is (a < b) & (b < c))
+//   |            logical or of comparison results
+//   &            logical and
+//   + -
+//   * / %        (% is C's fmod, as in numexpr)
+//   unary + - ~  (~ is logical not)
+//   **           right-associative; binds tighter than a unary minus on its
+//                left (-x**2 is -(x**2)) and takes a unary operand on its
+//                right (2**-1)
+//   calls, names, numbers, parentheses
+//
+// Errors name the column (a 0-based character offset) and what was
+// expected there. The parser never traps: nesting is bounded, and every
+// character either makes a token or an error.
+
+/// One lexical token and where it starts.
+struct ExpressionToken: Sendable {
+  enum Kind: Sendable, Equatable {
+    case number(Double)
+    case name(String)
+    case symbol(String)  // operators, parentheses, comma
+    case end
+  }
+  let kind: Kind
+  let column: Int
+
+  var display: String {
+    switch kind {
+    case let .number(v): "number \(v)"
+    case let .name(n): "'\(n)'"
+    case let .symbol(s): "'\(s)'"
+    case .end: "the end of the expression"
+    }
+  }
+}
+
+struct ExpressionParser {
+  let source: String
+  let chars: [Character]
+  var tokens: [ExpressionToken] = []
+  var position = 0
+  var depth = 0
+  /// Deeper nesting is refused rather than risking the stack.
+  static let maximumDepth = 200
+
+  init(_ source: String) {
+    self.source = source
+    chars = Array(source)
+  }
+
+  func error(_ expected: String, at column: Int, found: String?) -> BlockwiseError {
+    .expressionSyntax(source: source, column: column, expected: expected, found: found)
+  }
+
+  // MARK: - Tokens
+
+  mutating func tokenize() throws {
+    var i = 0
+    let twoCharacter: Set<String> = ["**", "<=", ">=", "==", "!=", "//", "<<", ">>"]
+    let single: Set<Character> = ["+", "-", "*", "/", "%", "(", ")", ",", "<", ">", "&", "|", "~", "^", "="]
+    while i < chars.count {
+      let c = chars[i]
+      if c == " " || c == "\t" || c == "\n" || c == "\r" {
+        i += 1
+        continue
+      }
+      if c.isASCII && (c.isLetter || c == "_") {
+        var j = i
+        while j < chars.count, chars[j].isASCII, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+        tokens.append(ExpressionToken(kind: .name(String(chars[i..<j])), column: i))
+        i = j
+        continue
+      }
+      if (c.isASCII && c.isNumber) || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber) {
+        i = try number(at: i)
+        continue
+      }
+      if i + 1 < chars.count, twoCharacter.contains(String(chars[i...(i + 1)])) {
+        tokens.append(ExpressionToken(kind: .symbol(String(chars[i...(i + 1)])), column: i))
+        i += 2
+        continue
+      }
+      if single.contains(c) {
+        tokens.append(ExpressionToken(kind: .symbol(String(c)), column: i))
+        i += 1
+        continue
+      }
+      throw error("a number, a name, an operator or a parenthesis", at: i, found: "'\(c)'")
+    }
+    tokens.append(ExpressionToken(kind: .end, column: chars.count))
+  }
+
+  /// A Python float or integer literal (digits with optional underscores,
+  /// a fraction, an exponent); returns the index after it.
+  mutating func number(at start: Int) throws -> Int {
+    var i = start
+    var text = ""
+    func digits() {
+      while i < chars.count, (chars[i].isASCII && chars[i].isNumber) || (chars[i] == "_" && !text.isEmpty) {
+        if chars[i] != "_" { text.append(chars[i]) }
+        i += 1
+      }
+    }
+    digits()
+    if i < chars.count && chars[i] == "." {
+      text.append(".")
+      i += 1
+      digits()
+    }
+    if i < chars.count && (chars[i] == "e" || chars[i] == "E") {
+      text.append("e")
+      i += 1
+      if i < chars.count && (chars[i] == "+" || chars[i] == "-") {
+        text.append(chars[i])
+        i += 1
+      }
+      let before = text.count
+      digits()
+      if text.count == before { throw error("digits of an exponent", at: i, found: found(at: i)) }
+    }
+    if i < chars.count, chars[i].isASCII, chars[i].isLetter || chars[i] == "_" {
+      let what = chars[i] == "j" || chars[i] == "J" ? "a complex literal (unsupported)" : "'\(chars[i])'"
+      throw error("an operator after the number", at: i, found: what)
+    }
+    if text.hasPrefix(".") { text = "0" + text }
+    if text.hasSuffix(".") { text += "0" }
+    guard let v = Double(text) else { throw error("a number", at: start, found: "'\(text)'") }
+    tokens.append(ExpressionToken(kind: .number(v), column: start))
+    return i
+  }
+
+  func found(at i: Int) -> String {
+    i < chars.count ? "'\(chars[i])'" : "the end of the expression"
+  }
+
+  // MARK: - Grammar
+
+  var current: ExpressionToken { tokens[position] }
+
+  func isSymbol(_ s: String) -> Bool {
+    if case let .symbol(t) = current.kind { return t == s }
+    return false
+  }
+
+  mutating func expect(_ s: String) throws {
+    guard isSymbol(s) else { throw error("'\(s)'", at: current.column, found: current.kind == .end ? nil : current.display) }
+    position += 1
+  }
+
+  /// Parses the whole source.
+  mutating func parse() throws -> ExpressionNode {
+    try tokenize()
+    let node = try comparison()
+    guard current.kind == .end else {
+      if case let .name(n) = current.kind, ["and", "or", "not", "if", "else"].contains(n) {
+        throw error("'&', '|' or '~' on comparison results (Python's '\(n)' is not supported)", at: current.column, found: "'\(n)'")
+      }
+      throw error("an operator or the end of the expression", at: current.column, found: current.display)
+    }
+    return node
+  }
+
+  mutating func nested<R>(_ body: (inout ExpressionParser) throws -> R) throws -> R {
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumDepth else {
+      throw error("at most \(Self.maximumDepth) levels of nesting", at: current.column, found: current.display)
+    }
+    return try body(&self)
+  }
+
+  static let comparisons: [String: ExpressionOp] = [
+    "<": .less, "<=": .lessEqual, ">": .greater, ">=": .greaterEqual, "==": .equal, "!=": .notEqual,
+  ]
+
+  mutating func comparison() throws -> ExpressionNode {
+    var left = try logicalOr()
+    var result: ExpressionNode? = nil
+    while case let .symbol(s) = current.kind, let op = Self.comparisons[s] {
+      position += 1
+      let right = try logicalOr()
+      let test = ExpressionNode.operation(op, [left, right])
+      result = result.map { .operation(.and, [$0, test]) } ?? test
+      left = right
+    }
+    if isSymbol("=") {
+      throw error("'==' for equality (assignment is not an expression)", at: current.column, found: "'='")
+    }
+    return result ?? left
+  }
+
+  mutating func logicalOr() throws -> ExpressionNode {
+    var left = try logicalAnd()
+    while isSymbol("|") || isSymbol("^") {
+      let token = current
+      if isSymbol("^") { throw error("'|' or '&' ('^' is not supported)", at: token.column, found: "'^'") }
+      position += 1
+      let right = try logicalAnd()
+      try requireBooleans(left, right, at: token)
+      left = .operation(.or, [left, right])
+    }
+    return left
+  }
+
+  mutating func logicalAnd() throws -> ExpressionNode {
+    var left = try arithmetic()
+    while isSymbol("&") {
+      let token = current
+      position += 1
+      let right = try arithmetic()
+      try requireBooleans(left, right, at: token)
+      left = .operation(.and, [left, right])
+    }
+    return left
+  }
+
+  func requireBooleans(_ a: ExpressionNode, _ b: ExpressionNode, at token: ExpressionToken) throws {
+    for side in [a, b] where !side.isBoolean {
+      throw error(
+        "comparison results (booleans) on both sides of \(token.display)", at: token.column,
+        found: "a number (\(side.source))")
+    }
+  }
+
+  mutating func arithmetic() throws -> ExpressionNode {
+    var left = try term()
+    while isSymbol("+") || isSymbol("-") {
+      let op: ExpressionOp = isSymbol("+") ? .add : .subtract
+      position += 1
+      left = .operation(op, [left, try term()])
+    }
+    return left
+  }
+
+  mutating func term() throws -> ExpressionNode {
+    var left = try factor()
+    while isSymbol("*") || isSymbol("/") || isSymbol("%") || isSymbol("//") || isSymbol("<<") || isSymbol(">>") {
+      let token = current
+      let op: ExpressionOp
+      switch token.kind {
+      case .symbol("*"): op = .multiply
+      case .symbol("/"): op = .divide
+      case .symbol("%"): op = .fmod
+      default: throw error("'*', '/' or '%' (\(token.display) is not supported)", at: token.column, found: token.display)
+      }
+      position += 1
+      left = .operation(op, [left, try factor()])
+    }
+    return left
+  }
+
+  mutating func factor() throws -> ExpressionNode {
+    try nested { p in
+      if p.isSymbol("-") {
+        p.position += 1
+        return .operation(.neg, [try p.factor()])
+      }
+      if p.isSymbol("+") {
+        p.position += 1
+        return try p.factor()
+      }
+      if p.isSymbol("~") {
+        let token = p.current
+        p.position += 1
+        let operand = try p.factor()
+        guard operand.isBoolean else {
+          throw p.error("a comparison result (boolean) after '~'", at: token.column, found: "a number (\(operand.source))")
+        }
+        return .operation(.not, [operand])
+      }
+      return try p.power()
+    }
+  }
+
+  mutating func power() throws -> ExpressionNode {
+    let base = try primary()
+    if isSymbol("**") {
+      position += 1
+      return .operation(.pow, [base, try factor()])  // right-associative, unary allowed
+    }
+    return base
+  }
+
+  mutating func primary() throws -> ExpressionNode {
+    let token = current
+    switch token.kind {
+    case let .number(v):
+      position += 1
+      return .number(v)
+    case let .name(name):
+      position += 1
+      if isSymbol("(") { return try call(name, at: token) }
+      switch name {
+      case "True": return .boolean(true)
+      case "False": return .boolean(false)
+      case "and", "or", "not", "if", "else", "lambda", "in", "is":
+        throw error("an operand ('\(name)' is not supported; use & | ~)", at: token.column, found: "'\(name)'")
+      default: return .variable(name)
+      }
+    case .symbol("("):
+      position += 1
+      let inner = try nested { p in try p.comparison() }
+      try expect(")")
+      return inner
+    default:
+      throw error(
+        "an operand (a number, a name or '(')", at: token.column, found: token.kind == .end ? nil : token.display)
+    }
+  }
+
+  mutating func call(_ name: String, at token: ExpressionToken) throws -> ExpressionNode {
+    guard let (op, arity) = ExpressionOp.functions[name] else {
+      let known = ExpressionOp.functions.keys.sorted().joined(separator: ", ")
+      throw error("a function of numexpr's (\(known))", at: token.column, found: "'\(name)'")
+    }
+    try expect("(")
+    var args: [ExpressionNode] = []
+    if !isSymbol(")") {
+      while true {
+        args.append(try nested { p in try p.comparison() })
+        if isSymbol(",") {
+          position += 1
+          continue
+        }
+        break
+      }
+    }
+    guard args.count == arity else {
+      throw error(
+        "\(arity) argument\(arity == 1 ? "" : "s") for \(name)()", at: token.column,
+        found: "\(args.count)")
+    }
+    try expect(")")
+    return .operation(op, args)
+  }
+}
