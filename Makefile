@@ -1,36 +1,39 @@
 # Blockwise: `make bench` (the main job) and `make test`, each self-contained
 # on a fresh Debian machine with Swift installed.
 
+SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
 .PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
-	expression-accuracy clean
+	expression-accuracy fuzz clean
 
-# OpenBLAS + LAPACKE (linear algebra) and SLEEF (vectorised libm for the
-# expression functions) from Debian, installed only when pkg-config cannot
-# find them.
+# OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
+# expression functions) and zlib (deflated .npz members) from Debian,
+# installed only when pkg-config cannot find them.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke sleef; then :; else \
-	  echo "installing libopenblas-dev liblapacke-dev libsleef-dev" >&2; \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke sleef zlib; then :; else \
+	  echo "installing libopenblas-dev liblapacke-dev libsleef-dev zlib1g-dev" >&2; \
 	  $(SUDO) apt-get update && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    pkg-config libopenblas-dev liblapacke-dev libsleef-dev; \
+	    pkg-config libopenblas-dev liblapacke-dev libsleef-dev zlib1g-dev; \
 	fi
 
 build: deps
 	$(SWIFT) build
 
 # Both kernel paths: AVX2+FMA (when the CPU has it) and the portable one;
-# the seed examples; then every expression function's worst error over 10^6
-# arguments on both paths.
+# the seed examples; every expression function's worst error over 10^6
+# arguments on both paths; 10^6 fuzz runs per file parser (seed fixed, so
+# CI sees the same inputs; `make fuzz FUZZ_SEED=0` explores afresh).
 test: deps
 	$(SWIFT) build --build-tests $(TEST_FLAGS)
 	$(SWIFT) test --skip-build $(TEST_FLAGS)
 	BLOCKWISE_ISA=generic $(SWIFT) test --skip-build $(TEST_FLAGS)
 	$(SWIFT) run $(TEST_FLAGS) blockwise-examples all
 	$(MAKE) --no-print-directory expression-accuracy
+	$(MAKE) --no-print-directory fuzz
 
 test-generic: deps
 	BLOCKWISE_ISA=generic $(SWIFT) test
@@ -62,6 +65,7 @@ fixtures:
 	python3 Tests/BlockwiseTests/Fixtures/make_fixtures.py
 	python3 Tests/BlockwiseTests/Fixtures/make_array_fixtures.py
 	python3 Tests/BlockwiseTests/Fixtures/make_expression_fixtures.py
+	python3 Tests/BlockwiseTests/Fixtures/make_npy_fixtures.py
 
 # Worst exp error over 4M arguments per range, on both kernel paths.
 KERNELS := Sources/CBlockwiseKernels
@@ -80,6 +84,36 @@ expression-accuracy: deps
 	$(CC_KERNELS) scripts/expr_accuracy.c $(KERNEL_SOURCES) -o .build/expression-accuracy -lsleef -lm -lpthread
 	.build/expression-accuracy
 	BLOCKWISE_ISA=generic .build/expression-accuracy
+
+# libFuzzer over the file parsers (.npy headers, .npz directories and
+# members, CSV) with AddressSanitizer and UBSan: the committed corpus and
+# regressions replayed first, then FUZZ_RUNS executions each, seeded with
+# them and the numpy-made fixtures.
+FORMATS := Sources/CBlockwiseFormats
+FUZZ_RUNS ?= 1000000
+FUZZ_SEED ?= 1
+FUZZ_TARGETS := npy npz csv
+CC_FUZZ = clang -g -O1 -D_GNU_SOURCE -fuse-ld=lld -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$(FORMATS)/include
+fuzz: deps
+	mkdir -p .build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  $(CC_FUZZ) Tests/Fuzz/fuzz_$$t.c $(FORMATS)/npy.c $(FORMATS)/zip.c $(FORMATS)/csv.c -o .build/fuzz/fuzz_$$t -lz || exit 1; \
+	  rm -rf .build/fuzz/corpus_$$t && mkdir -p .build/fuzz/corpus_$$t; \
+	  case $$t in \
+	    npy) cp Tests/BlockwiseTests/Fixtures/data/npy/*.npy .build/fuzz/corpus_$$t/ ;; \
+	    npz) cp Tests/BlockwiseTests/Fixtures/data/npy/*.npz .build/fuzz/corpus_$$t/ ;; \
+	    csv) printf ',1,2.5,-3e-2\n4,nan,inf\n# c\n\n7,8,9\n' > .build/fuzz/corpus_$$t/seed ;; \
+	  esac; \
+	  for d in Tests/Fuzz/corpus/$$t Tests/Fuzz/regressions/$$t; do \
+	    if [ -d $$d ]; then .build/fuzz/fuzz_$$t $$d/* >/dev/null 2>&1 || { .build/fuzz/fuzz_$$t $$d/*; exit 1; }; \
+	      cp $$d/* .build/fuzz/corpus_$$t/; fi; \
+	  done; \
+	  echo "fuzz_$$t: $(FUZZ_RUNS) runs"; \
+	  .build/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) -max_len=65536 -print_final_stats=1 \
+	    -artifact_prefix=.build/fuzz/crash_$${t}_ .build/fuzz/corpus_$$t 2>&1 | \
+	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written|^==" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 clean:
 	rm -rf .build .build-tsan Benchmarks/.build

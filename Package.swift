@@ -39,11 +39,27 @@ let kernels: Target = .target(
   linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]
 )
 
+// Parsers of the files Blockwise reads (.npy headers, zip directories,
+// numeric CSV), for untrusted input; zlib inflates deflated .npz members.
+let formats: Target = .target(
+  name: "CBlockwiseFormats",
+  path: "Sources/CBlockwiseFormats",
+  cSettings: [.define("_GNU_SOURCE")],
+  linkerSettings: [.linkedLibrary("z")]
+)
+
 // MARK: - Swift API
 
+// ZIPFoundation writes .npz archives (a maintained zip writer: CRCs,
+// deflate, zip64). Reading goes through CBlockwiseFormats' directory parser
+// and zlib instead: ZIPFoundation does not expose where a member's bytes
+// start, which mapping a stored member needs, and copies through Data.
 let blockwise: Target = .target(
   name: "Blockwise",
-  dependencies: ["CBLAS", "CBlockwiseKernels"],
+  dependencies: [
+    "CBLAS", "CBlockwiseKernels", "CBlockwiseFormats",
+    .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+  ],
   path: "Sources/Blockwise"
 )
 
@@ -68,6 +84,7 @@ let tests: Target = .testTarget(
   path: "Tests/BlockwiseTests",
   exclude: [
     "Fixtures/make_fixtures.py", "Fixtures/make_array_fixtures.py", "Fixtures/make_expression_fixtures.py",
+    "Fixtures/make_npy_fixtures.py",
   ],
   resources: [.copy("Fixtures/data")]
 )
@@ -80,7 +97,8 @@ let package = Package(
     .library(name: "Blockwise", targets: ["Blockwise"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1")
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
-  targets: [cblas, sleef, kernels, blockwise, examples, tests]
+  targets: [cblas, sleef, kernels, formats, blockwise, examples, tests]
 )

@@ -13,6 +13,9 @@ let dependencies: [Package.Dependency] = [
   .package(name: "Blockwise", path: ".."),
   .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
   .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+  // F4's baseline: the maintained CSV library NDArray(csvFile:) is measured
+  // against (fields as Strings, then Double(_:)).
+  .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
 ]
 
 // MARK: - Targets
@@ -32,6 +35,7 @@ let targets: [Target] = [
       "BlockwiseBaselines",
       .product(name: "Blockwise", package: "Blockwise"),
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      .product(name: "CSV", package: "CSV.swift"),
     ],
     path: "Sources/blockwise-bench"
   ),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs Blockwise's workloads W1-W5 and A1-A5 with the tools a Python user has today
+"""Runs Blockwise's workloads W1-W5, A1-A5 and F1-F4 with the tools a Python user has today
 and prints one merged table against blockwise-bench's JSON output.
 
     make bench-compare            # builds, runs both drivers, writes bench-results/
@@ -8,7 +8,9 @@ and prints one merged table against blockwise-bench's JSON output.
 Anchors per workload:
   scipy   RectBivariateSpline.ev, serial (W1); scipy.special.logsumexp (W2, W4)
   numpy   hand-vectorised (W1 bilinear gather; W2 per-row max/exp/sum; W3 unfused; W4 np.exp(a).sum());
-          the array methods themselves for A1-A5 (sum(axis=), a + v, ascontiguousarray(a.T), astype)
+          the array methods themselves for A1-A5 (sum(axis=), a + v, ascontiguousarray(a.T), astype);
+          np.load(mmap_mode='r') + np.exp(a).sum(), np.save, np.load, np.loadtxt for F1-F4, in the
+          folder blockwise-bench wrote its files to
   numexpr all threads (ne.set_num_threads(cores))
   mp      multiprocessing.Pool(cores), one chunk per core, arrays inherited by fork
 
@@ -22,6 +24,7 @@ import math
 import multiprocessing as mp
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -220,12 +223,35 @@ def main():
         record("A5 Double to Float", "numpy astype(float32)", lambda: d.astype(np.float32))
         del d
 
+    # Files (F1-F4), in the folder blockwise-bench used (the same disk).
+    if any(r.startswith("F") for r in rows):
+        folder = cfg.get("fileFolder") or os.path.join(tempfile.gettempdir(), "blockwise-bench-files")
+        os.makedirs(folder, exist_ok=True)
+        n = cfg.get("fileCount") or 50_000_000
+        a = rng.uniform(-10, 10, n)
+        path = os.path.join(folder, "numpy-f1.npy")
+        np.save(path, a)
+        record("F1 mapped sumExp", "numpy np.load(mmap_mode='r') + np.exp(a).sum()",
+               lambda: float(np.exp(np.load(path, mmap_mode="r")).sum()))
+        record("F2 write(npyFile:)", "numpy np.save", lambda: np.save(path, a))
+        record("F3 init(npyFile:)", "numpy np.load", lambda: np.load(path))
+        os.unlink(path)
+        del a
+        csv_rows = cfg.get("csvRows") or 200_000
+        table = rng.uniform(-1e3, 1e3, (csv_rows, 10))
+        csv_path = os.path.join(folder, "numpy-f4.csv")
+        with open(csv_path, "w") as fh:
+            fh.write(",".join(f"c{j}" for j in range(10)) + "\n")
+            fh.writelines(",".join(repr(float(x)) for x in row) + "\n" for row in table)
+        record("F4 CSV", "numpy np.loadtxt", lambda: np.loadtxt(csv_path, delimiter=",", skiprows=1))
+        os.unlink(csv_path)
+
     # Merge with Blockwise's all-threads rows.
     def blockwise_best(workload):
         cands = [r for r in bw["rows"] if r["workload"] == workload and r["threads"] > 1
                  and r["variant"].startswith("Blockwise") and "Float" not in r["variant"]
                  and "unfused" not in r["variant"] and "same shape" not in r["variant"]
-                 and "hand-fused" not in r["variant"]]
+                 and "hand-fused" not in r["variant"] and "in memory" not in r["variant"]]
         return min(cands, key=lambda r: r["medianSeconds"]) if cands else None
 
     print(f"\n# Blockwise vs Python tools ({bw['machine']['cpu']}, {bw['machine']['cores']} cores)")

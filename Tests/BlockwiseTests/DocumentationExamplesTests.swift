@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Blockwise
@@ -34,6 +35,33 @@ struct DocumentationExamplesTests {
     #expect(flat.shape == [100_000] && both.shape == [200, 1000] && pair.shape == [101, 2])
     #expect(single.shape == a.shape && centred.shape == a.shape && sol.shape == [4] && prod.shape == [4, 4])
     #expect(a[rows: 0..<5, columns: 10..<20] == (try cut.rows(0..<5).reshaped([5, 10])))
+  }
+
+  @Test func readmeFiles() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let source = try NDArray<Double>.uniform(shape: [200, 3], in: -1..<1, seed: 8)
+    try source.write(npyFile: folder + "/weights.npy")
+    try source.write(npyFile: folder + "/points.npy")
+    try NDArray.writeNpz(["x": source], to: folder + "/data.npz")
+    try "a,b\n1,2\n3,4\n".write(toFile: folder + "/table.csv", atomically: false, encoding: .utf8)
+
+    let a = try NDArray<Double>(npyFile: folder + "/weights.npy")
+    let big = try NDArray<Double>(mappingNpyFile: folder + "/points.npy")
+    let s = big.sumExp()
+    var head = big.rows(0..<10)
+    head[0, 0] = 1
+    try a.write(npyFile: folder + "/out.npy")
+    let arrays = try NDArray<Double>.loadNpz(folder + "/data.npz")
+    try NDArray.writeNpz(["x": a, "y": a], to: folder + "/out.npz", compressed: true)
+    let npz = try NpzArchive(folder + "/data.npz")
+    let x = try npz.array(named: "x", as: Float.self)
+    let table = try NDArray<Double>(csvFile: folder + "/table.csv", skipHeader: true)
+
+    #expect(a == source && arrays["x"] == source && x == source.converted(to: Float.self))
+    #expect(abs(s - source.sumExp()) <= 1e-12 * s && head[0, 0] == 1 && big[0, 0] == source[0, 0])
+    #expect(try NDArray<Double>.loadNpz(folder + "/out.npz") == ["x": a, "y": a])
+    #expect(table.scalars == [1, 2, 3, 4] && table.shape == [2, 2])
   }
 
   @Test func docCommentExamples() throws {
@@ -89,7 +117,7 @@ struct ExpressionDocumentationTests {
     let n = 10_000
     let a = try NDArray<Double>.uniform(shape: [100, 50], in: 0..<1, seed: 3)
     // ComputePool.run(blocks:_:)
-    try ComputePool.shared.run(blocks: 8) { block, worker in _ = (block, worker) }
+    ComputePool.shared.run(blocks: 8) { block, worker in _ = (block, worker) }
     // ComputePool.forEachBlock(count:blockLength:_:)
     let squares = try NDArray<Double>.zeros([1000]).updatingBlocks { out in
       for i in out.indices { out[i] = Double(i * i) }

@@ -14,8 +14,8 @@ struct BlockwiseBench: ParsableCommand {
       Every variant's result is checked against the scalar loop; a mismatch exits non-zero.
       """)
 
-  @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4,w5,arrays).")
-  var workloads: String = "w1,w2,w3,w4,w5,arrays"
+  @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4,w5,arrays,files).")
+  var workloads: String = "w1,w2,w3,w4,w5,arrays,files"
   @Option(help: "Timed repeats per variant (median reported), after one warm-up.")
   var repeats: Int = 5
   @Option(help: "A variant whose warm-up takes longer than this (seconds) is reported from that one run.")
@@ -34,6 +34,10 @@ struct BlockwiseBench: ParsableCommand {
   @Option(help: "Arrays: rows x columns of the axis-reduction and broadcasting array.") var matrixShape: String = "1000x100000"
   @Option(help: "Arrays: side of the square transposed.") var transposeSize: Int = 8192
   @Option(help: "Arrays: Doubles converted to Float.") var convertCount: Int = 50_000_000
+  @Option(help: "Files: the folder the files are written to and read from (the disk under test).")
+  var fileFolder: String = NSTemporaryDirectory() + "blockwise-bench-files"
+  @Option(help: "Files: Doubles in the .npy file (F1-F3).") var fileCount: Int = 50_000_000
+  @Option(help: "Files: rows of the 10-column CSV table (F4).") var csvRows: Int = 200_000
   @Option(help: "Size of the read-bandwidth probe in MiB.") var bandwidthMiB: Int = 1024
   @Option(help: "Write every figure as JSON to this path.") var json: String?
 
@@ -59,6 +63,7 @@ struct BlockwiseBench: ParsableCommand {
     if wanted.contains("w4") { rows += try workloadW4(ctx) }
     if wanted.contains("w5") { rows += try workloadW5(ctx) }
     if wanted.contains("arrays") { rows += try workloadArrays(ctx) }
+    if wanted.contains("files") { rows += try workloadFiles(ctx) }
     // The machine's speed drifts; the same probe after the workloads shows
     // how far (the limits above use the first probe).
     var machineAtEnd = machine
@@ -77,7 +82,8 @@ struct BlockwiseBench: ParsableCommand {
           rowLengths: rowLengths.split(separator: ",").compactMap { Int($0) }, arrays: arrays,
           arrayShape: arrayShape.split(separator: "x").compactMap { Int($0) }, reductionCount: reductionCount,
           matrixShape: matrixShape.split(separator: "x").compactMap { Int($0) }, transposeSize: transposeSize,
-          convertCount: convertCount, expressionCount: expressionCount),
+          convertCount: convertCount, expressionCount: expressionCount, fileFolder: fileFolder, fileCount: fileCount,
+          csvRows: csvRows),
         machine: machine, machineAtEnd: machineAtEnd, rows: rows)
       let enc = JSONEncoder()
       enc.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -51,6 +51,9 @@ struct Config: Codable {
   var transposeSize: Int
   var convertCount: Int
   var expressionCount: Int
+  var fileFolder: String?
+  var fileCount: Int?
+  var csvRows: Int?
 }
 
 struct Report: Codable {
@@ -92,7 +95,7 @@ func printTable(title: String, rows: [Row]) {
            pad("\(r.samples)", 3, right: true), pad(String(format: "%.3f", r.nsPerElement), 9, right: true),
            pad(String(format: "%.3f", r.bestNsPerElement), 7, right: true),
            pad(r.speedupOverScalar > 0 ? String(format: "%.1fx", r.speedupOverScalar) : "-", 10, right: true),
-           pad(String(format: "%.0f%%", r.percentOfLimit), 8, right: true),
+           pad(r.limitSeconds > 0 ? String(format: "%.0f%%", r.percentOfLimit) : "-", 8, right: true),
            "  " + (r.passed ? "ok" : String(format: "FAIL (rel %.1e)", r.relativeErrorVsScalar))].joined(separator: " "))
   }
 }

@@ -184,11 +184,12 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
     }
   }
 
-  /// Ensures the storage is referenced by this array alone, copying the
-  /// visible elements when it is shared.
+  /// Ensures the storage is referenced by this array alone and writable,
+  /// copying the visible elements when it is shared or read-only (a file
+  /// mapping).
   @usableFromInline
   mutating func makeUnique() {
-    if !isKnownUniquelyReferenced(&storage) {
+    if !isKnownUniquelyReferenced(&storage) || !storage.isWritable {
       let fresh = NDStorage<Element>(capacity: count)
       if count > 0 { fresh.base.initialize(from: storage.base + offset, count: count) }
       storage = fresh

@@ -1,4 +1,5 @@
 internal import CBLAS
+internal import CBlockwiseFormats
 internal import CBlockwiseKernels
 
 /// The element types of `NDArray`: `Float` and `Double`.
@@ -42,6 +43,9 @@ public protocol NDArrayScalar: BinaryFloatingPoint, Sendable, CustomStringConver
     _ program: UnsafeRawPointer, _ inputs: UnsafePointer<UnsafePointer<Self>?>, _ start: Int, _ n: Int,
     _ kind: Int32, _ shift: UnsafeMutablePointer<Double>?
   ) -> Double
+  // numpy dtypes on read (see bw_convert_to_*)
+  static func _bwConvertFromNumpy(
+    _ kind: Int32, _ swap: Bool, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Self>, _ n: Int)
   // Layout
   static func _bwCopy2D(
     _ src: UnsafePointer<Self>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Self>, _ ldd: Int,
@@ -127,6 +131,9 @@ extension Double: NDArrayScalar {
   ) -> Double {
     bw_expr_reduce_f64(program.assumingMemoryBound(to: bw_expr_program.self), inputs, start, n, kind, shift)
   }
+  public static func _bwConvertFromNumpy(
+    _ kind: Int32, _ swap: Bool, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Double>, _ n: Int
+  ) { bw_convert_to_f64(kind, swap ? 1 : 0, src, dst, n) }
   public static func _bwCopy2D(
     _ src: UnsafePointer<Double>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Double>, _ ldd: Int,
     _ rows: Int, _ cols: Int
@@ -221,6 +228,9 @@ extension Float: NDArrayScalar {
   ) -> Double {
     bw_expr_reduce_f32(program.assumingMemoryBound(to: bw_expr_program.self), inputs, start, n, kind, shift)
   }
+  public static func _bwConvertFromNumpy(
+    _ kind: Int32, _ swap: Bool, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int
+  ) { bw_convert_to_f32(kind, swap ? 1 : 0, src, dst, n) }
   public static func _bwCopy2D(
     _ src: UnsafePointer<Float>, _ srs: Int, _ scs: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int,
     _ rows: Int, _ cols: Int

@@ -1,18 +1,27 @@
 internal import CBlockwiseKernels
 
-/// The heap buffer behind one or more `NDArray` values.
+/// The buffer behind one or more `NDArray` values: heap memory, or memory
+/// that another object owns (a read-only file mapping, an inflated .npz
+/// member).
 ///
 /// A final class so that views and copies share it by reference (never
 /// copied when handed to workers) and `isKnownUniquelyReferenced` can
-/// decide when a write must copy. 64-byte aligned for the vector kernels;
-/// 4 MiB and more on huge pages (see `bw_alloc`).
+/// decide when a write must copy. Heap buffers are 64-byte aligned for the
+/// vector kernels; 4 MiB and more on huge pages (see `bw_alloc`).
 @usableFromInline
 final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
   // @unchecked: the buffer is written only through a uniquely referenced
   // NDArray (copy-on-write) or by kernels that own disjoint ranges of a
-  // freshly allocated result before it is published.
+  // freshly allocated result before it is published; read-only buffers
+  // are never written (the first write copies).
   @usableFromInline let base: UnsafeMutablePointer<Element>
   @usableFromInline let capacity: Int
+  /// Whether arrays may write the buffer in place (false for a file
+  /// mapping: copy-on-write then copies even a uniquely referenced array).
+  @usableFromInline let isWritable: Bool
+  /// What keeps a buffer that is not Blockwise's own alive (nil: a heap
+  /// buffer from `bw_alloc`, freed here).
+  let owner: AnyObject?
 
   /// Allocates room for `capacity` elements (a count already validated to
   /// fit in `Int` bytes).
@@ -25,6 +34,16 @@ final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
     let bytes = Swift.max(1, capacity) * MemoryLayout<Element>.stride
     guard let raw = bw_alloc(bytes) else { throw BlockwiseError.allocationFailed(bytes: bytes) }
     base = raw.bindMemory(to: Element.self, capacity: Swift.max(1, capacity))
+    isWritable = true
+    owner = nil
+  }
+
+  /// Memory that `owner` keeps alive (for as long as this storage lives).
+  init(borrowing base: UnsafeMutablePointer<Element>, capacity: Int, writable: Bool, owner: AnyObject) {
+    self.base = base
+    self.capacity = capacity
+    isWritable = writable
+    self.owner = owner
   }
 
   /// Room for a result as large as an array that already exists. Failing
@@ -37,7 +56,9 @@ final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
     }
   }
 
-  deinit { bw_free(base, Swift.max(1, capacity) * MemoryLayout<Element>.stride) }
+  deinit {
+    if owner == nil { bw_free(base, Swift.max(1, capacity) * MemoryLayout<Element>.stride) }
+  }
 }
 
 /// A pointer that may cross into pool workers. Only used for the duration

@@ -34,6 +34,9 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
   case lapackFailure(routine: String, info: Int)
   /// The system refused the memory an array of the requested shape needs.
   case allocationFailed(bytes: Int)
+  /// A file could not be read or written, or is not a valid file of its
+  /// format: the path and what is wrong.
+  case file(path: String, problem: String)
   /// An expression's source does not parse: what was expected at `column`
   /// (a 0-based character offset) and, when there is one, what was found.
   case expressionSyntax(source: String, column: Int, expected: String, found: String?)
@@ -71,6 +74,8 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
       return "invalid \(name): expected \(expected), got \(got)"
     case let .lapackFailure(routine, info):
       return "\(routine) rejected argument \(-info) (info = \(info))"
+    case let .file(path, problem):
+      return "\(path): \(problem)"
     case let .expressionSyntax(source, column, expected, found):
       let tail = found.map { ", found \($0)" } ?? ""
       return "expected \(expected) at column \(column) of \"\(source)\"\(tail)"
