@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
 .PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
-	expression-accuracy fuzz clean
+	expression-accuracy fuzz test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
 # expression functions) and zlib (deflated .npz members) from Debian,
@@ -34,6 +34,8 @@ test: deps
 	$(SWIFT) run $(TEST_FLAGS) blockwise-examples all
 	$(MAKE) --no-print-directory expression-accuracy
 	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory test-c
+	$(MAKE) --no-print-directory test-python
 
 test-generic: deps
 	BLOCKWISE_ISA=generic $(SWIFT) test
@@ -115,5 +117,49 @@ fuzz: deps
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
+# The C ABI (libBlockwiseC.so, release): its test and the W1 example,
+# compiled as C99 against Sources/BlockwiseC/include/blockwise.h.
+CABI_INCLUDE := Sources/BlockwiseC/include
+CC_CABI = cc -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pedantic -I$(CABI_INCLUDE)
+release-c-library: deps
+	$(SWIFT) build -c release --product BlockwiseC
+test-c: release-c-library
+	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path))
+	$(CC_CABI) -O1 -ffp-contract=off Tests/CABI/blockwise_c_test.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) \
+	  -lm -lpthread -o .build/blockwise-c-test
+	.build/blockwise-c-test
+	BLOCKWISE_ISA=generic .build/blockwise-c-test
+	$(MAKE) --no-print-directory example-c EXAMPLE_ARGS=100000
+example-c: release-c-library
+	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path))
+	$(CC_CABI) -O2 Examples/c/w1.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) -o .build/w1-c
+	.build/w1-c $(EXAMPLE_ARGS)
+
+# The Python package: built and installed with pip (it runs the release
+# build of libBlockwiseC), then its pytest suite against numpy and scipy.
+# pip installs what is missing: numpy, scipy, pytest, and setuptools and
+# wheel for the no-isolation build (which needs no network once they are
+# here).
+PYTHON ?= python3
+python-deps:
+	@$(PYTHON) -c "import numpy, scipy, pytest, setuptools, wheel" 2>/dev/null || \
+	  $(PYTHON) -m pip install --quiet --root-user-action=ignore numpy scipy pytest setuptools wheel
+test-python: python-deps release-c-library
+	@start=$$(date +%s); \
+	$(PYTHON) -m pip install --quiet --root-user-action=ignore --no-build-isolation --force-reinstall --no-deps ./python && \
+	rm -rf python/build python/*.egg-info && \
+	$(PYTHON) -m pytest python/tests -q -p no:cacheprovider && \
+	echo "Python part: $$(( $$(date +%s) - start )) s (install included)"
+
+# Seed 001's W1 on Ray beside Ray + numpy and Blockwise alone, and the
+# Python-call overhead against the Swift call (installs ray when missing).
+bench-ray: python-deps release-c-library
+	@$(PYTHON) -c "import ray" 2>/dev/null || $(PYTHON) -m pip install --quiet --root-user-action=ignore ray
+	$(PYTHON) -m pip install --quiet --root-user-action=ignore --no-build-isolation --force-reinstall --no-deps ./python
+	rm -rf python/build python/*.egg-info
+	mkdir -p bench-results
+	cd Benchmarks && $(SWIFT) run -c release blockwise-bench --workloads w1 --json ../bench-results/w1.json > /dev/null
+	$(PYTHON) python/examples/ray_w1.py --swift-json bench-results/w1.json --json bench-results/ray_w1.json
+
 clean:
-	rm -rf .build .build-tsan Benchmarks/.build
+	rm -rf .build .build-tsan Benchmarks/.build python/build python/*.egg-info

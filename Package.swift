@@ -63,6 +63,15 @@ let blockwise: Target = .target(
   path: "Sources/Blockwise"
 )
 
+// MARK: - C ABI
+
+let cABI: Target = .target(
+  name: "BlockwiseC",
+  dependencies: ["Blockwise"],
+  path: "Sources/BlockwiseC",
+  exclude: ["include"]
+)
+
 // MARK: - Examples
 
 // The seed examples, one subcommand each; `make test` builds and runs them.
@@ -94,11 +103,12 @@ let tests: Target = .testTarget(
 let package = Package(
   name: "Blockwise",
   products: [
-    .library(name: "Blockwise", targets: ["Blockwise"])
+    .library(name: "Blockwise", targets: ["Blockwise"]),
+    .library(name: "BlockwiseC", type: .dynamic, targets: ["BlockwiseC"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
-  targets: [cblas, sleef, kernels, formats, blockwise, examples, tests]
+  targets: [cblas, sleef, kernels, formats, blockwise, cABI, examples, tests]
 )

@@ -32,6 +32,11 @@ import numexpr as ne
 import scipy.special
 from scipy.interpolate import RectBivariateSpline
 
+# W1's numpy formulation (and its Ray driver) live with the Ray example,
+# so the two comparisons run the same code.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "examples"))
+from ray_w1 import cell_offsets, w1_numpy as bilinear_numpy  # noqa: E402
+
 G = {}  # arrays inherited by forked workers (never pickled)
 
 
@@ -48,23 +53,6 @@ def median_time(fn, repeats, slow):
         ts.append(time.perf_counter() - t0)
     ts.sort()
     return ts[len(ts) // 2], len(ts), v
-
-
-def cell_offsets(g, xi, yi):
-    """Cell indices and offsets on the integer grid 0..g-1."""
-    i = np.clip(np.floor(xi).astype(np.int64), 0, g - 2)
-    j = np.clip(np.floor(yi).astype(np.int64), 0, g - 2)
-    return i, j, xi - i, yi - j
-
-
-def bilinear_numpy(z3, xi, yi):
-    """Vectorised bilinear on the integer grid 0..g-1 for every spline: gathers."""
-    i, j, tx, ty = cell_offsets(z3.shape[1], xi, yi)
-    total = 0.0
-    for z in z3:
-        v = (1 - tx) * ((1 - ty) * z[i, j] + ty * z[i, j + 1]) + tx * ((1 - ty) * z[i + 1, j] + ty * z[i + 1, j + 1])
-        total += np.exp(v).sum()
-    return total
 
 
 def bilinear_numexpr(z3, xi, yi):

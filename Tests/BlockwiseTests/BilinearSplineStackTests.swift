@@ -58,6 +58,28 @@ struct BilinearSplineStackTests {
     try checkAgainstSingleSplines(Float.self, n: n, m: m)
   }
 
+  @Test func evaluatingIntoArraysMatches() throws {
+    let z3 = try NDArray<Float>.uniform(shape: [5, 8, 6], in: -1..<1, seed: 12)
+    let st = try BilinearSplineStack(
+      x: NDArray<Float>((0..<8).map(Float.init)), y: NDArray<Float>((0..<6).map(Float.init)), values: z3)
+    let px = try NDArray<Float>.uniform(shape: [1025], in: 0..<7, seed: 13)
+    let py = try NDArray<Float>.uniform(shape: [1025], in: 0..<5, seed: 14)
+    var values = try NDArray<Float>.zeros([5, 1025])
+    try st.evaluate(x: px, y: py, into: &values)
+    #expect(values == (try st.evaluate(x: px, y: py)))
+    var sums = try NDArray<Float>.zeros([5])
+    try st.sumExpPerSpline(x: px, y: py, into: &sums)
+    #expect(sums == (try st.sumExpPerSpline(x: px, y: py)))
+    #expect(throws: BlockwiseError.shapeMismatch(expected: [5, 1025], got: [1025, 5])) {
+      var wrong = try NDArray<Float>.zeros([1025, 5])
+      try st.evaluate(x: px, y: py, into: &wrong)
+    }
+    #expect(throws: BlockwiseError.shapeMismatch(expected: [5], got: [4])) {
+      var wrong = try NDArray<Float>.zeros([4])
+      try st.sumExpPerSpline(x: px, y: py, into: &wrong)
+    }
+  }
+
   @Test func reductionsBitIdenticalForAnyThreadCount() throws {
     let st = try BilinearSplineStack(
       x: NDArray((0..<50).map(Double.init)), y: NDArray((0..<50).map(Double.init)),

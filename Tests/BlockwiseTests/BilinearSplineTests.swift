@@ -104,6 +104,30 @@ struct BilinearSplineTests {
     }
   }
 
+  @Test func evaluatingIntoAnArrayMatchesEvaluate() throws {
+    var g = SeededGenerator(seed: 22)
+    let z = try NDArray((0..<(6 * 5)).map { _ in Double.random(in: -2...2, using: &g) }, shape: [6, 5])
+    let s = try BilinearSpline(x: NDArray((0..<6).map(Double.init)), y: NDArray((0..<5).map(Double.init)), values: z)
+    let px = try NDArray<Double>.uniform(shape: [9001], in: -1..<6, seed: 3)
+    let py = try NDArray<Double>.uniform(shape: [9001], in: -1..<5, seed: 4)
+    var out = try NDArray<Double>.zeros([9001])
+    let shared = out
+    try s.evaluate(x: px, y: py, into: &out)
+    #expect(out == (try s.evaluate(x: px, y: py)) && shared.sum() == 0)  // a shared output is copied first
+    var grid = try NDArray<Double>.zeros([7, 3])
+    let gx = try NDArray<Double>.linspace(-1, 6, count: 7), gy = NDArray<Double>([0, 2.5, 9])
+    try s.evaluateGrid(x: gx, y: gy, into: &grid)
+    #expect(grid == (try s.evaluateGrid(x: gx, y: gy)))
+    #expect(throws: BlockwiseError.shapeMismatch(expected: [9001], got: [9000])) {
+      var wrong = try NDArray<Double>.zeros([9000])
+      try s.evaluate(x: px, y: py, into: &wrong)
+    }
+    #expect(throws: BlockwiseError.shapeMismatch(expected: [7, 3], got: [3, 7])) {
+      var wrong = try NDArray<Double>.zeros([3, 7])
+      try s.evaluateGrid(x: gx, y: gy, into: &wrong)
+    }
+  }
+
   @Test func sumExpBitIdenticalForAnyThreadCount() throws {
     let s = try BilinearSpline(
       x: NDArray((0..<50).map(Double.init)), y: NDArray((0..<50).map(Double.init)),

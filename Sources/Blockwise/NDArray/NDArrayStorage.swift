@@ -14,14 +14,16 @@ final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
   // NDArray (copy-on-write) or by kernels that own disjoint ranges of a
   // freshly allocated result before it is published; read-only buffers
   // are never written (the first write copies).
-  @usableFromInline let base: UnsafeMutablePointer<Element>
+  // `var` only for `detach()`, which moves a borrowed buffer that outlives
+  // its borrow into memory of its own.
+  @usableFromInline private(set) var base: UnsafeMutablePointer<Element>
   @usableFromInline let capacity: Int
   /// Whether arrays may write the buffer in place (false for a file
   /// mapping: copy-on-write then copies even a uniquely referenced array).
-  @usableFromInline let isWritable: Bool
+  @usableFromInline private(set) var isWritable: Bool
   /// What keeps a buffer that is not Blockwise's own alive (nil: a heap
   /// buffer from `bw_alloc`, freed here).
-  let owner: AnyObject?
+  private(set) var owner: AnyObject?
 
   /// Allocates room for `capacity` elements (a count already validated to
   /// fit in `Int` bytes).
@@ -46,6 +48,28 @@ final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
     self.owner = owner
   }
 
+  /// Memory the caller lends for the duration of a call
+  /// (`NDArray.withBorrowedArray`); no owner keeps it alive, so an array
+  /// still using it when the call ends is moved off it by `detach()`.
+  init(lending base: UnsafeMutablePointer<Element>, capacity: Int, writable: Bool) {
+    self.base = base
+    self.capacity = capacity
+    isWritable = writable
+    owner = BorrowedMemory.shared
+  }
+
+  /// Copies the buffer into memory of its own, for every array that still
+  /// uses this storage after the borrowed memory is given back.
+  func detach() throws {
+    let bytes = Swift.max(1, capacity) * MemoryLayout<Element>.stride
+    guard let raw = bw_alloc(bytes) else { throw BlockwiseError.allocationFailed(bytes: bytes) }
+    let fresh = raw.bindMemory(to: Element.self, capacity: Swift.max(1, capacity))
+    fresh.initialize(from: base, count: capacity)
+    base = fresh
+    owner = nil
+    isWritable = true
+  }
+
   /// Room for a result as large as an array that already exists. Failing
   /// here is the process running out of memory, which traps with a
   /// message, as `Array` does.
@@ -59,6 +83,11 @@ final class NDStorage<Element: NDArrayScalar>: @unchecked Sendable {
   deinit {
     if owner == nil { bw_free(base, Swift.max(1, capacity) * MemoryLayout<Element>.stride) }
   }
+}
+
+/// The owner of memory lent by a caller: nothing to free.
+final class BorrowedMemory: Sendable {
+  static let shared = BorrowedMemory()
 }
 
 /// A pointer that may cross into pool workers. Only used for the duration

@@ -85,7 +85,29 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
   public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> NDArray<Element> {
     let m = try checkPoints(xi, yi)
     var out = NDArray<Element>(uninitializedShape: [m], count: m)
-    guard m > 0 else { return out }
+    try evaluate(x: xi, y: yi, into: &out)
+    return out
+  }
+
+  /// The spline at paired points `(x[i], y[i])`, written into `output`
+  /// (scipy's `ev` with numpy's `out=`): no new array.
+  ///
+  /// ```swift
+  /// var values = try NDArray<Double>.zeros([xi.count])
+  /// try s.evaluate(x: xi, y: yi, into: &values)
+  /// ```
+  /// - Parameters:
+  ///   - x: First coordinates, 1-D.
+  ///   - y: Second coordinates, 1-D, as many as `x`.
+  ///   - output: Shape `[x.count]`; overwritten (copied first if shared).
+  /// - Throws: As `evaluate(x:y:)`, and `BlockwiseError.shapeMismatch`
+  ///   unless `output` has shape `[x.count]`.
+  /// - Complexity: O(m), parallel over blocks of points.
+  /// - Error bound: as `evaluate(x:y:)`.
+  public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>, into out: inout NDArray<Element>) throws {
+    let m = try checkPoints(xi, yi)
+    guard out.shape == [m] else { throw BlockwiseError.shapeMismatch(expected: [m], got: out.shape) }
+    guard m > 0 else { return }
     let (ax, ay, coef) = (self.ax, self.ay, self.coef)
     out.withUnsafeMutableBufferPointer { o in
       let po = SendablePointer(o.baseAddress!)
@@ -109,7 +131,6 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
         }
       }
     }
-    return out
   }
 
   /// The spline on the grid `x` by `y`, like scipy's `__call__`.
@@ -120,9 +141,23 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
   public func evaluateGrid(x gx: NDArray<Element>, y gy: NDArray<Element>) throws -> NDArray<Element> {
     guard gx.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "x", expected: 1, got: gx.rank) }
     guard gy.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "y", expected: 1, got: gy.rank) }
+    var out = NDArray<Element>(uninitializedShape: [gx.count, gy.count], count: gx.count * gy.count)
+    try evaluateGrid(x: gx, y: gy, into: &out)
+    return out
+  }
+
+  /// The spline on the grid `x` by `y`, written into `output`.
+  ///
+  /// - Parameter output: Shape `[x.count, y.count]`; overwritten.
+  /// - Throws: As `evaluateGrid(x:y:)`, and `BlockwiseError.shapeMismatch`
+  ///   unless `output` has shape `[x.count, y.count]`.
+  /// - Complexity: O(x.count * y.count), parallel over rows.
+  public func evaluateGrid(x gx: NDArray<Element>, y gy: NDArray<Element>, into out: inout NDArray<Element>) throws {
+    guard gx.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "x", expected: 1, got: gx.rank) }
+    guard gy.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "y", expected: 1, got: gy.rank) }
     let rows = gx.count, cols = gy.count
-    var out = NDArray<Element>(uninitializedShape: [rows, cols], count: rows * cols)
-    guard rows > 0 && cols > 0 else { return out }
+    guard out.shape == [rows, cols] else { throw BlockwiseError.shapeMismatch(expected: [rows, cols], got: out.shape) }
+    guard rows > 0 && cols > 0 else { return }
     let (ax, ay, coef) = (self.ax, self.ay, self.coef)
     let gxs = gx.scalars.map { Double($0) }
     let gys = gy.scalars.map { Double($0) }
@@ -141,7 +176,6 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
         }
       }
     }
-    return out
   }
 
   /// `sum_i exp(s(x[i], y[i]))`, fused: no array of values is formed.

@@ -105,9 +105,28 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   /// - Error bound: as `BilinearSpline.evaluate`.
   public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> NDArray<Element> {
     let m = try checkPoints(xi, yi)
+    var out = NDArray<Element>(uninitializedShape: [count, m], count: count * m)
+    try evaluate(x: xi, y: yi, into: &out)
+    return out
+  }
+
+  /// Every spline at paired points `(x[i], y[i])`, written into `output`:
+  /// no new array.
+  ///
+  /// ```swift
+  /// var values = try NDArray<Double>.zeros([st.count, xi.count])
+  /// try st.evaluate(x: xi, y: yi, into: &values)
+  /// ```
+  /// - Parameter output: Shape `[n, m]`; overwritten (copied first if shared).
+  /// - Throws: As `evaluate(x:y:)`, and `BlockwiseError.shapeMismatch`
+  ///   unless `output` has shape `[n, m]`.
+  /// - Complexity: O(n * m), parallel over blocks of points.
+  /// - Error bound: as `BilinearSpline.evaluate`.
+  public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>, into out: inout NDArray<Element>) throws {
+    let m = try checkPoints(xi, yi)
     let n = count, np = padded
-    var out = NDArray<Element>(uninitializedShape: [n, m], count: n * m)
-    guard m > 0 && n > 0 else { return out }
+    guard out.shape == [n, m] else { throw BlockwiseError.shapeMismatch(expected: [n, m], got: out.shape) }
+    guard m > 0 && n > 0 else { return }
     let (ax, ay, coef) = (self.ax, self.ay, self.coef)
     out.withUnsafeMutableBufferPointer { o in
       let po = SendablePointer(o.baseAddress!)
@@ -133,7 +152,6 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
         }
       }
     }
-    return out
   }
 
   /// `sum_k sum_i exp(f_k(x[i], y[i]))`, fused: no values are stored.
@@ -205,5 +223,20 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
       result[k] = Element(bw_pairwise_sum(column, leaves))
     }
     return NDArray(result)
+  }
+
+  /// `sum_i exp(f_k(x[i], y[i]))` for each spline `k`, written into
+  /// `output` (shape `[n]`).
+  ///
+  /// - Throws: As `sumExpPerSpline(x:y:)`, and `BlockwiseError.shapeMismatch`
+  ///   unless `output` has shape `[n]`.
+  /// - Complexity: as `sumExpPerSpline(x:y:)`.
+  /// - Error bound: as `sumExpPerSpline(x:y:)`.
+  public func sumExpPerSpline(x xi: NDArray<Element>, y yi: NDArray<Element>, into out: inout NDArray<Element>) throws {
+    guard out.shape == [count] else { throw BlockwiseError.shapeMismatch(expected: [count], got: out.shape) }
+    let sums = try sumExpPerSpline(x: xi, y: yi)
+    out.withUnsafeMutableBufferPointer { o in
+      sums.withUnsafeBufferPointer { s in if let b = s.baseAddress, s.count > 0 { o.baseAddress!.update(from: b, count: s.count) } }
+    }
   }
 }
