@@ -7,17 +7,21 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
 .PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
-	expression-accuracy fuzz test-c test-python python-deps bench-ray example-c release-c-library clean
+	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
-# expression functions) and zlib (deflated .npz members) from Debian,
-# installed only when pkg-config cannot find them.
+# expression functions), zlib (deflated .npz members) and Open MPI (the
+# BlockwiseMPI product: pkg-config `ompi-c` and `mpirun`) from Debian,
+# installed only when missing. --no-install-recommends keeps Open MPI's
+# install small; --no-remove makes apt stop rather than remove anything
+# (installing libopenmpi-dev upgrades libevent on this image).
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke sleef zlib; then :; else \
-	  echo "installing libopenblas-dev liblapacke-dev libsleef-dev zlib1g-dev" >&2; \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke sleef zlib ompi-c \
+	    && command -v mpirun >/dev/null 2>&1; then :; else \
+	  echo "installing libopenblas-dev liblapacke-dev libsleef-dev zlib1g-dev openmpi-bin libopenmpi-dev" >&2; \
 	  $(SUDO) apt-get update && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    pkg-config libopenblas-dev liblapacke-dev libsleef-dev zlib1g-dev; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --no-remove \
+	    pkg-config libopenblas-dev liblapacke-dev libsleef-dev zlib1g-dev openmpi-bin libopenmpi-dev; \
 	fi
 
 build: deps
@@ -34,6 +38,7 @@ test: deps
 	$(SWIFT) run $(TEST_FLAGS) blockwise-examples all
 	$(MAKE) --no-print-directory expression-accuracy
 	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory test-mpi
 	$(MAKE) --no-print-directory test-c
 	$(MAKE) --no-print-directory test-python
 
@@ -48,13 +53,19 @@ bench: deps
 	cd Benchmarks && $(SWIFT) run -c release blockwise-bench $(BENCH_ARGS)
 
 # Blockwise against scipy / numpy / numexpr / multiprocessing, one merged table.
+# W1 over MPI (one rank per core, 10^6 points) runs beside W1 on Ray + numpy.
 bench-compare: deps
-	python3 -c "import numpy, scipy, numexpr, matplotlib" 2>/dev/null || \
-	  python3 -m pip install --quiet numpy scipy numexpr matplotlib
+	python3 -c "import numpy, scipy, numexpr, matplotlib, ray" 2>/dev/null || \
+	  python3 -m pip install --quiet --root-user-action=ignore numpy scipy numexpr matplotlib ray
 	mkdir -p bench-results
 	cd Benchmarks && $(SWIFT) run -c release blockwise-bench --json ../bench-results/blockwise.json $(BENCH_ARGS)
+	$(SWIFT) build -c release --product blockwise-mpi
+	$(eval MPIBIN := $(shell $(SWIFT) build -c release --show-bin-path)/blockwise-mpi)
+	$(MPIBIN) write --folder $(MPI_DATA)-1m --points 1000000 --if-missing
+	rm -f bench-results/mpi.tsv
+	$(MPIRUN) -np $$(nproc) $(MPIBIN) run --folder $(MPI_DATA)-1m --threads 1 --repeats 5 --results bench-results/mpi.tsv
 	python3 Benchmarks/python/compare.py --blockwise bench-results/blockwise.json \
-	  --out bench-results $(COMPARE_ARGS)
+	  --mpi-results bench-results/mpi.tsv --out bench-results $(COMPARE_ARGS)
 
 # package-benchmark micro-benchmarks (per kernel), checked against the saved
 # baseline 'main' (Benchmarks/.benchmarkBaselines); a regression fails the check.
@@ -116,6 +127,44 @@ fuzz: deps
 	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written|^==" ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
+
+# mpirun as this project's machines need it: --oversubscribe (more ranks
+# than the 2 cores), --bind-to none (a rank's pool threads need cores of
+# their own; Open MPI binds a rank to one core by default), and as root
+# --allow-run-as-root. OMPI_MCA_plm_rsh_agent=sh: containers without ssh
+# (all ranks are local, but Open MPI looks for an rsh agent at start);
+# OMPI_MCA_btl_vader_single_copy_mechanism=none: containers without ptrace
+# rights (CMA single-copy fails there; copies through shared memory work).
+MPIRUN = env OMPI_MCA_plm_rsh_agent=sh OMPI_MCA_btl_vader_single_copy_mechanism=none \
+	mpirun --oversubscribe --bind-to none $(shell [ "$$(id -u)" = "0" ] && echo --allow-run-as-root)
+
+# The MPI checks under 1, 2 and 3 ranks (bit-identical totals against one
+# process, uneven and empty shards, mapped .npy shards, MPI errors), then a
+# rank that fails: every rank must exit non-zero naming it, within 60 s.
+test-mpi: deps
+	$(SWIFT) build --product blockwise-mpi-checks $(TEST_FLAGS)
+	$(eval CHECKS := $(shell $(SWIFT) build --show-bin-path $(TEST_FLAGS))/blockwise-mpi-checks)
+	for n in 1 2 3; do BLOCKWISE_QUIET_DEBUG=1 timeout 300 $(MPIRUN) -np $$n $(CHECKS) || exit 1; done
+	@BLOCKWISE_QUIET_DEBUG=1 timeout 60 $(MPIRUN) -np 3 $(CHECKS) --fail-on-rank 1 > .build/mpi-failure.log 2>&1; \
+	  rc=$$?; \
+	  if [ $$rc -eq 0 ] || [ $$rc -eq 124 ]; then echo "collective failure: exit $$rc (expected non-zero, no timeout)"; exit 1; fi; \
+	  for r in 0 1 2; do grep -q "rank $$r of 3: rank 1 failed: /data/shard-1.npy" .build/mpi-failure.log || \
+	    { echo "rank $$r did not report rank 1's failure:"; cat .build/mpi-failure.log; exit 1; }; done; \
+	  echo "collective failure: every rank exited non-zero naming rank 1 (exit $$rc)"
+
+# W1 at 10^8 points across MPI ranks beside one process (inputs written
+# once to MPI_DATA, 1.6 GB), in one table; every total must be the same bits.
+MPI_DATA ?= /tmp/blockwise-mpi-w1
+MPI_POINTS ?= 100000000
+bench-mpi: deps
+	$(SWIFT) build -c release --product blockwise-mpi
+	$(eval MPIBIN := $(shell $(SWIFT) build -c release --show-bin-path)/blockwise-mpi)
+	$(MPIBIN) write --folder $(MPI_DATA) --points $(MPI_POINTS) --if-missing
+	rm -f $(MPI_DATA)/results.tsv
+	$(MPIBIN) run --folder $(MPI_DATA) --no-mpi --results $(MPI_DATA)/results.tsv
+	$(MPIRUN) -np 1 $(MPIBIN) run --folder $(MPI_DATA) --threads 2 --results $(MPI_DATA)/results.tsv
+	$(MPIRUN) -np 2 $(MPIBIN) run --folder $(MPI_DATA) --threads 1 --results $(MPI_DATA)/results.tsv
+	$(MPIBIN) report --results $(MPI_DATA)/results.tsv
 
 # The C ABI (libBlockwiseC.so, release): its test and the W1 example,
 # compiled as C99 against Sources/BlockwiseC/include/blockwise.h.

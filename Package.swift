@@ -27,6 +27,16 @@ let sleef: Target = .systemLibrary(
   providers: [.apt(["libsleef-dev"])]
 )
 
+// Open MPI (Debian's libopenmpi-dev, pkg-config `ompi-c`: the generic `mpi`
+// modules are alternatives links that may point at MPICH), for running the
+// same kernels on many machines. Only BlockwiseMPI links it.
+let mpi: Target = .systemLibrary(
+  name: "CMPI",
+  path: "Sources/CMPI",
+  pkgConfig: "ompi-c",
+  providers: [.apt(["openmpi-bin", "libopenmpi-dev"])]
+)
+
 // MARK: - C kernels
 
 // Hot loops with an AVX2+FMA path (selected at run time through
@@ -63,13 +73,24 @@ let blockwise: Target = .target(
   path: "Sources/Blockwise"
 )
 
+// MARK: - MPI
+
+// Communicator, shards and bit-identical combination of reduction partials
+// across ranks. A separate product, so that Blockwise itself never needs MPI.
+let blockwiseMPI: Target = .target(
+  name: "BlockwiseMPI",
+  dependencies: ["Blockwise", "CMPI"],
+  path: "Sources/BlockwiseMPI",
+  exclude: ["README.md"]
+)
+
 // MARK: - C ABI
 
 let cABI: Target = .target(
   name: "BlockwiseC",
   dependencies: ["Blockwise"],
   path: "Sources/BlockwiseC",
-  exclude: ["include"]
+  exclude: ["include", "README.md"]
 )
 
 // MARK: - Examples
@@ -79,6 +100,13 @@ let examples: Target = .executableTarget(
   name: "blockwise-examples",
   dependencies: ["Blockwise"],
   path: "Examples/blockwise-examples"
+)
+
+// W1 across MPI ranks, inputs mapped from .npy shards (`make bench-mpi`).
+let mpiExample: Target = .executableTarget(
+  name: "blockwise-mpi",
+  dependencies: ["Blockwise", "BlockwiseMPI"],
+  path: "Examples/blockwise-mpi"
 )
 
 // MARK: - Tests
@@ -98,6 +126,14 @@ let tests: Target = .testTarget(
   resources: [.copy("Fixtures/data")]
 )
 
+// The MPI checks: an executable run under `mpirun -np 1, 2, 3` by `make
+// test` (MPI_Init runs once per process, so they cannot be `swift test` cases).
+let mpiChecks: Target = .executableTarget(
+  name: "blockwise-mpi-checks",
+  dependencies: ["Blockwise", "BlockwiseMPI"],
+  path: "Tests/BlockwiseMPIChecks"
+)
+
 // MARK: - Package
 
 let package = Package(
@@ -105,10 +141,13 @@ let package = Package(
   products: [
     .library(name: "Blockwise", targets: ["Blockwise"]),
     .library(name: "BlockwiseC", type: .dynamic, targets: ["BlockwiseC"]),
+    .library(name: "BlockwiseMPI", targets: ["BlockwiseMPI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
-  targets: [cblas, sleef, kernels, formats, blockwise, cABI, examples, tests]
+  targets: [
+    cblas, sleef, mpi, kernels, formats, blockwise, blockwiseMPI, cABI, examples, mpiExample, tests, mpiChecks,
+  ]
 )

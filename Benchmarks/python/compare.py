@@ -35,7 +35,7 @@ from scipy.interpolate import RectBivariateSpline
 # W1's numpy formulation (and its Ray driver) live with the Ray example,
 # so the two comparisons run the same code.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "examples"))
-from ray_w1 import cell_offsets, w1_numpy as bilinear_numpy  # noqa: E402
+from ray_w1 import cell_offsets, ray_numpy_seconds, w1_numpy as bilinear_numpy  # noqa: E402
 
 G = {}  # arrays inherited by forked workers (never pickled)
 
@@ -105,6 +105,7 @@ def main():
     ap.add_argument("--slow-seconds", type=float, default=1.0)
     ap.add_argument("--cores", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--chart-only", action="store_true", help="redraw OUT/compare.png from OUT/compare.json")
+    ap.add_argument("--mpi-results", help="blockwise-mpi --results file: W1 over MPI beside W1 on Ray + numpy")
     args = ap.parse_args()
     if args.chart_only:
         with open(os.path.join(args.out, "compare.json")) as f:
@@ -234,6 +235,30 @@ def main():
         record("F4 CSV", "numpy np.loadtxt", lambda: np.loadtxt(csv_path, delimiter=",", skiprows=1))
         os.unlink(csv_path)
 
+    # W1 across processes: Blockwise over MPI (blockwise-mpi, one rank per
+    # core) beside the seeds' own engine, Ray (numpy per chunk, the arrays
+    # put once in its object store), on the same number of points.
+    mpi_seconds = {}
+    if args.mpi_results and os.path.exists(args.mpi_results):
+        with open(args.mpi_results) as f:
+            runs = [line.split("\t") for line in f.read().splitlines() if line.count("\t") == 5]
+        mpi = [r for r in runs if r[0] == "MPI" and int(r[1]) == cores]
+        if mpi:
+            points = int(mpi[-1][3])
+            name = f"W1 MPI x{cores} ({points // 1000}k pts)"
+            mpi_seconds[name] = float(mpi[-1][4])
+            try:
+                import ray  # noqa: F401
+            except ImportError:
+                print("[compare] ray is not installed: no Ray row (make bench-compare installs it)", file=sys.stderr)
+            else:
+                g = cfg["grid"]
+                z3 = rng.uniform(size=(cfg["splines"], g, g))
+                xi, yi = rng.uniform(0, g - 1, (2, points))
+                print(f"[compare] {name}: Ray + numpy", file=sys.stderr, flush=True)
+                t, _ = ray_numpy_seconds(z3, xi, yi, cores, args.repeats)
+                results.append((name, f"Ray + numpy ({cores} CPUs)", t, args.repeats))
+
     # Merge with Blockwise's all-threads rows.
     def blockwise_best(workload):
         cands = [r for r in bw["rows"] if r["workload"] == workload and r["threads"] > 1
@@ -247,7 +272,7 @@ def main():
     print("-" * 98)
     merged = []
     for wl, anchor, t, n in results:
-        b = blockwise_best(wl)
+        b = {"medianSeconds": mpi_seconds[wl]} if wl in mpi_seconds else blockwise_best(wl)
         if not b:
             continue
         ratio = b["medianSeconds"] / t

@@ -35,8 +35,8 @@ func gridInputs<E: NDArrayScalar>(
   let needed = try product(shape, "z")
   let zl = try length(zLen, "z_len")
   guard zl == needed else { throw BlockwiseError.lengthMismatch(argument: "z", expected: needed, got: zl) }
-  let xs = try NDArray(Array(try input(x, cx, "x")))
-  let ys = try NDArray(Array(try input(y, cy, "y")))
+  let xs = NDArray(Array(try input(x, cx, "x")))
+  let ys = NDArray(Array(try input(y, cy, "y")))
   let zs = try NDArray(Array(try input(z, needed, "z")), shape: shape)
   return (xs, ys, zs)
 }

@@ -30,7 +30,7 @@ enum Status: Int32 {
     case .emptyArray: self = .empty
     case .allocationFailed: self = .outOfMemory
     case .negativeDimension, .notStrictlyIncreasing, .tooFewKnots, .nonFinite, .invalidArgument: self = .invalidArgument
-    case .singularMatrix, .lapackFailure, .file: self = .internalError
+    case .singularMatrix, .lapackFailure, .file, .communication, .rankFailed: self = .internalError
     @unknown default: self = .internalError
     }
   }

@@ -168,6 +168,32 @@ struct NumpyFileTests {
     #expect(!isMapped(path), "unmapped when the last view goes")
   }
 
+  @Test func mappingRowsMapsOnlyThoseRows() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/rows.npy"
+    let a = try NDArray<Double>.uniform(shape: [10_001, 3], in: -1..<1, seed: 8)
+    try a.write(npyFile: path)
+    for rows in [0..<0, 0..<1, 5..<9, 1000..<10_001, 0..<10_001, 4097..<4098] {
+      let part = try NDArray<Double>(mappingNpyFile: path, rows: rows)
+      #expect(part.shape == [rows.count, 3] && part == a.rows(rows), "\(rows)")
+      if rows.count > 0 {
+        let owner = try #require(part.storage.owner as? MappedFile)
+        // Only the rows' bytes (from the page holding the first one) are mapped.
+        #expect(owner.size == rows.count * 24 && owner.offset == 128 + rows.lowerBound * 24)
+      }
+    }
+    // Shards of a 1-D file, by Communicator-style boundaries.
+    let v = try NDArray<Float>.uniform(shape: [1000], in: 0..<1, seed: 9)
+    try v.write(npyFile: folder + "/v.npy")
+    let pieces = try [0..<256, 256..<512, 512..<1000].map { try NDArray<Float>(mappingNpyFile: folder + "/v.npy", rows: $0) }
+    #expect(try NDArray.concatenate(pieces, axis: 0) == v)
+    #expect(throws: BlockwiseError.self) { try NDArray<Double>(mappingNpyFile: path, rows: 9000..<10_002) }
+    #expect(throws: BlockwiseError.self) { try NDArray<Double>(mappingNpyFile: path, rows: -1..<3) }
+    #expect(throws: BlockwiseError.self) { try NDArray<Float>(mappingNpyFile: path, rows: 0..<3) }  // '<f8' as Float
+    #expect(throws: BlockwiseError.self) { try NDArray<Double>(mappingNpyFile: npyFixture("shape_scalar.npy"), rows: 0..<1) }
+  }
+
   @Test func mappingRefusesWhatNeedsAConversion() throws {
     for (file, reason) in [("dtype_be_f8.npy", "'>f8'"), ("dtype_le_f4.npy", "'<f4'"), ("fortran_3x5.npy", "Fortran"),
                            ("dtype_le_i4.npy", "'<i4'")] {

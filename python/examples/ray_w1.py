@@ -92,6 +92,29 @@ def make_actors(ray, cpus, z3_ref, use_blockwise):
     return [W1Actor.remote(z3_ref, use_blockwise) for _ in range(cpus)]
 
 
+def start_ray(cpus):
+    """A local Ray with `cpus` CPUs whose workers can import this module
+    (the actors' code refers to w1_numpy by module)."""
+    import ray
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.pathsep.join([here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+    ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
+             runtime_env={"env_vars": {"PYTHONPATH": path}})
+    return ray
+
+
+def ray_numpy_seconds(z3, xi, yi, cpus, repeats):
+    """W1 with Ray + numpy: the median seconds and the total (arrays put once)."""
+    ray = start_ray(cpus)
+    try:
+        z3_ref, xi_ref, yi_ref = ray.put(z3), ray.put(xi), ray.put(yi)
+        actors = make_actors(ray, cpus, z3_ref, False)
+        return median_time(lambda: run_on_ray(ray, actors, xi_ref, yi_ref, xi.size), repeats)
+    finally:
+        ray.shutdown()
+
+
 def run_on_ray(ray, actors, xi_ref, yi_ref, n):
     # Chunk boundaries on Blockwise's summation leaf (256 points).
     parts = chunks(n, len(actors), align=256)
@@ -162,7 +185,7 @@ def main():
     # shutdown, which would slow whatever is timed next.
     package_w1, raw_w1, package_one, raw_one = call_overhead(stack, xi, yi, args.repeats)
 
-    ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    start_ray(args.cpus)
     try:
         z3_ref, xi_ref, yi_ref = ray.put(z3), ray.put(xi), ray.put(yi)  # once: shared memory, no pickling per call
         bw_actors = make_actors(ray, args.cpus, z3_ref, True)

@@ -256,6 +256,56 @@ public struct Expression<Element: NDArrayScalar>: Sendable, CustomStringConverti
     }
   }
 
+  /// The leaf results of one of the sum-like reductions, for
+  /// `ReductionPartials`.
+  func partials(_ b: Bound, _ kind: bw_expr_reduction) -> ReductionPartials {
+    let leaf = BlockPolicy.reductionLeaf
+    guard b.count > 0 else {
+      return ReductionPartials(validated: kind == BW_XR_LSE ? .logSumExp : .sum, leafLength: leaf, values: [])
+    }
+    let bytes = Swift.max(b.arrays.count, 1) * MemoryLayout<Element>.stride
+    let k = Int32(kind.rawValue)
+    return Self.withProgram(b.reducer, b.arrays) { p, inputs in
+      if kind == BW_XR_LSE {
+        return leafLogSumExpPartials(count: b.count, leaf: leaf, bytesPerElement: bytes) { r in
+          var m = 0.0
+          let s = Element._bwExprReduce(UnsafeRawPointer(p.raw), UnsafePointer(inputs.raw), r.lowerBound, r.count, k, &m)
+          return LogSumExpPartial(max: m, sum: s)
+        }
+      }
+      return leafSumPartials(count: b.count, leaf: leaf, bytesPerElement: bytes) { r in
+        Element._bwExprReduce(UnsafeRawPointer(p.raw), UnsafePointer(inputs.raw), r.lowerBound, r.count, k, nil)
+      }
+    }
+  }
+
+  /// The leaf sums of `sum(_:)`: `sumPartials(inputs).total()` is
+  /// `sum(inputs)` (as a Double), and the partials of input shards that
+  /// start at multiples of `BlockPolicy.reductionLeaf` elements
+  /// concatenate to those of the whole (see `ReductionPartials`).
+  ///
+  /// - Throws: As `evaluate(_:)`.
+  /// - Complexity: O(n * instructions), parallel; 8 bytes per leaf of 4096.
+  public func sumPartials(_ inputs: [String: NDArray<Element>]) throws -> ReductionPartials {
+    partials(try bind(inputs), BW_XR_SUM)
+  }
+
+  /// The leaf sums of `sumExp(_:)`, as `sumPartials(_:)` is to `sum(_:)`.
+  ///
+  /// - Throws: As `evaluate(_:)`.
+  /// - Complexity: O(n * instructions), parallel; 8 bytes per leaf of 4096.
+  public func sumExpPartials(_ inputs: [String: NDArray<Element>]) throws -> ReductionPartials {
+    partials(try bind(inputs), BW_XR_SUMEXP)
+  }
+
+  /// The leaf (shift, sum) pairs of `logSumExp(_:)`.
+  ///
+  /// - Throws: As `evaluate(_:)`.
+  /// - Complexity: O(n * instructions), parallel; 16 bytes per leaf of 4096.
+  public func logSumExpPartials(_ inputs: [String: NDArray<Element>]) throws -> ReductionPartials {
+    partials(try bind(inputs), BW_XR_LSE)
+  }
+
   /// The sum of the expression's values, fused (no array of values is made).
   ///
   /// ```swift

@@ -55,27 +55,47 @@ final class OpenFile: @unchecked Sendable {
   }
 }
 
-/// A whole file mapped read-only (pages load on demand, shared with the
-/// page cache), unmapped when the last array or view using it goes.
+/// A file, or a byte range of one, mapped read-only (pages load on
+/// demand, shared with the page cache), unmapped when the last array or
+/// view using it goes.
 final class MappedFile: @unchecked Sendable {
   // @unchecked: the mapping is read-only and immutable.
+  /// The first mapped byte: file offset `offset`.
   let base: UnsafeRawPointer
+  /// Bytes mapped.
   let size: Int
+  /// The file offset of `base`.
+  let offset: Int
   let path: String
+  /// The start of the mapping as mmap returned it (page-aligned).
+  private let mappedStart: UnsafeMutableRawPointer
+  private let mappedLength: Int
 
-  init(_ path: String) throws {
+  /// Maps the whole file.
+  convenience init(_ path: String) throws {
     let file = try OpenFile(reading: path)
-    self.path = path
-    size = file.size
-    guard size > 0 else { throw BlockwiseError.file(path: path, problem: "is empty") }
-    let p = mmap(nil, size, PROT_READ, MAP_SHARED, file.descriptor, 0)
+    guard file.size > 0 else { throw BlockwiseError.file(path: path, problem: "is empty") }
+    try self.init(file, range: 0..<file.size)
+  }
+
+  /// Maps bytes `range` of an open file (mmap needs a page-aligned offset:
+  /// the mapping starts at the page holding `range.lowerBound`).
+  init(_ file: OpenFile, range: Range<Int>) throws {
+    path = file.path
+    offset = range.lowerBound
+    size = range.count
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = range.lowerBound / page * page
+    mappedLength = Swift.max(range.upperBound - start, 1)
+    let p = mmap(nil, mappedLength, PROT_READ, MAP_SHARED, file.descriptor, off_t(start))
     guard let p, p != MAP_FAILED else {
       throw BlockwiseError.file(path: path, problem: "cannot map it: \(systemError())")
     }
-    base = UnsafeRawPointer(p)
+    mappedStart = p
+    base = UnsafeRawPointer(p + (range.lowerBound - start))
   }
 
-  deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+  deinit { munmap(mappedStart, mappedLength) }
 }
 
 /// A new name in the folder of `path`, for a file renamed over it later.

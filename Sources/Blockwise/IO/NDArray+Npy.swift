@@ -83,20 +83,67 @@ extension NDArray {
     try self.init(mapping: mapping, range: 0..<mapping.size, layout: layout, path: path)
   }
 
-  /// An array over the data of `layout` in `mapping` (the .npy bytes at
-  /// `range`), or the error saying why it cannot be mapped.
-  init(mapping: MappedFile, base: UnsafeRawPointer, layout: NpyLayout, path: String) throws {
-    let expected = NumpyDType.descr(for: Element.self)
+  /// Maps only `rows` of a `.npy` file along its first axis: the shard a
+  /// process of a distributed job works on, without mapping (or reading)
+  /// the rest of the file.
+  ///
+  /// As `init(mappingNpyFile:)` otherwise: no copy, pages load on demand,
+  /// the first write copies, the mapping lives as long as the array or a
+  /// view of it.
+  ///
+  /// ```swift
+  /// let mine = comm.shard(count: 100_000_000, alignment: 256)
+  /// let xi = try NDArray<Double>(mappingNpyFile: "xi.npy", rows: mine)   // shape [mine.count]
+  /// ```
+  /// - Parameters:
+  ///   - path: A C-order `.npy` file of this element type, rank 1 or more.
+  ///   - rows: Indices along the first axis, within `0 ... shape[0]`.
+  /// - Returns: Shape `[rows.count] + shape[1...]`.
+  /// - Throws: As `init(mappingNpyFile:)`, and `BlockwiseError.invalidArgument`
+  ///   for a rank-0 file or rows outside the first axis.
+  /// - Complexity: O(1) to map; pages are read as they are first touched.
+  public init(mappingNpyFile path: String, rows: Range<Int>) throws {
+    let file = try OpenFile(reading: path)
+    let layout = try Self.readLayout(file)
+    guard layout.shape.count >= 1 else {
+      throw BlockwiseError.invalidArgument(name: "rows", expected: "a file of rank 1 or more", got: "\(path) of shape []")
+    }
+    guard rows.lowerBound >= 0 && rows.upperBound <= layout.shape[0] else {
+      throw BlockwiseError.invalidArgument(
+        name: "rows", expected: "a range within 0...\(layout.shape[0]) (the first axis of \(path))", got: "\(rows)")
+    }
+    let rowElements = layout.shape.dropFirst().reduce(1, *)
+    let rowBytes = rowElements * layout.dtype.size
+    let shape = [rows.count] + layout.shape.dropFirst()
+    let part = NpyLayout(slicing: layout, shape: shape, count: rows.count * rowElements)
+    guard rows.count > 0 && rowElements > 0 else {
+      try Self.checkMappable(layout, path: path)
+      self = try NDArray(validatedShape: shape)
+      return
+    }
+    let start = layout.dataOffset + rows.lowerBound * rowBytes
+    let mapping = try MappedFile(file, range: start..<(start + rows.count * rowBytes))
+    try self.init(mapping: mapping, base: mapping.base - layout.dataOffset, layout: part, path: path)
+  }
+
+  /// Why `layout` cannot be used in place as this element type, if it cannot.
+  static func checkMappable(_ layout: NpyLayout, path: String) throws {
     guard layout.dtype.isNative(Element.self) else {
       throw BlockwiseError.file(
         path: path,
-        problem: "cannot be mapped as NDArray<\(Element.self)>: its dtype is '\(layout.dtype.descr)', not '\(expected)' "
-          + "(read it with init(npyFile:), which converts)")
+        problem: "cannot be mapped as NDArray<\(Element.self)>: its dtype is '\(layout.dtype.descr)', not "
+          + "'\(NumpyDType.descr(for: Element.self))' (read it with init(npyFile:), which converts)")
     }
     guard !layout.fortranOrder else {
       throw BlockwiseError.file(
         path: path, problem: "cannot be mapped: its data are in Fortran order (read it with init(npyFile:), which reorders)")
     }
+  }
+
+  /// An array over the data of `layout` in `mapping` (the .npy bytes at
+  /// `range`), or the error saying why it cannot be mapped.
+  init(mapping: MappedFile, base: UnsafeRawPointer, layout: NpyLayout, path: String) throws {
+    try Self.checkMappable(layout, path: path)
     let data = base + layout.dataOffset
     // The mapping starts on a page, so the address is aligned exactly when
     // the file offset is. np.save aligns to 64 bytes; np.savez's members
@@ -104,7 +151,7 @@ extension NDArray {
     guard Int(bitPattern: data) % MemoryLayout<Element>.alignment == 0 else {
       throw BlockwiseError.file(
         path: path,
-        problem: "cannot be mapped as NDArray<\(Element.self)>: its data start at byte \(data - mapping.base) of the file, "
+        problem: "cannot be mapped as NDArray<\(Element.self)>: its data start at byte \(mapping.offset + (data - mapping.base)) of the file, "
           + "not a multiple of \(MemoryLayout<Element>.alignment) (read it with init(npyFile:) or array(named:), which copy)")
     }
     let p = UnsafeMutablePointer(mutating: data.assumingMemoryBound(to: Element.self))
@@ -155,5 +202,35 @@ extension NDArray {
     }
     guard n > 0 else { throw BlockwiseError.file(path: path, problem: "the array's header does not fit a .npy file") }
     return Array(header.prefix(n))
+  }
+}
+
+/// What a `.npy` file's header says, read without its data: for sizing
+/// shards before mapping them (`NDArray(mappingNpyFile:rows:)`).
+///
+/// ```swift
+/// let points = try NpyFileInfo("xi.npy").shape[0]
+/// ```
+public struct NpyFileInfo: Sendable, Equatable {
+  /// The array's shape.
+  public let shape: [Int]
+  /// numpy's dtype string, such as `<f8`.
+  public let dtype: String
+  /// Whether the data are in Fortran (column-major) order.
+  public let isFortranOrder: Bool
+  /// Where the data start in the file.
+  public let dataOffset: Int
+
+  /// Reads and checks the header of `path` (and that the file's size fits
+  /// it), not its data.
+  ///
+  /// - Throws: As `NDArray(npyFile:)` for the header and the file's size.
+  /// - Complexity: O(header length).
+  public init(_ path: String) throws {
+    let layout = try NDArray<Double>.readLayout(try OpenFile(reading: path))
+    shape = layout.shape
+    dtype = layout.dtype.descr
+    isFortranOrder = layout.fortranOrder
+    dataOffset = layout.dataOffset
   }
 }

@@ -72,6 +72,17 @@ struct NpyLayout: Sendable {
   let dataOffset: Int
   let dataBytes: Int
 
+  /// The layout of a part of `whole`: its rows `shape` (`count` elements),
+  /// the same dtype and data offset.
+  init(slicing whole: NpyLayout, shape: [Int], count: Int) {
+    dtype = whole.dtype
+    self.shape = shape
+    self.count = count
+    fortranOrder = whole.fortranOrder
+    dataOffset = whole.dataOffset
+    dataBytes = count * whole.dtype.size
+  }
+
   /// Parses the preamble at the start of `bytes` (at least the whole
   /// preamble, or the whole file when it is shorter) of a file (or member)
   /// of `totalSize` bytes, and checks the data section's length.

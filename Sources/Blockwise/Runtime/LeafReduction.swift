@@ -18,13 +18,34 @@ func leafSum(
   guard leaves > 0 else { return 0 }
   if leaves == 1 { return leafSum(0..<count) }
   return withUnsafeTemporaryAllocation(of: Double.self, capacity: leaves) { buffer in
-    let out = SendablePointer(buffer.baseAddress!)
-    let leavesPerBlock = BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf) / leaf
-    ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
-      for l in lr { out[l] = leafSum(l * leaf..<Swift.min(count, (l + 1) * leaf)) }
-    }
+    fillLeaves(buffer, count: count, leaf: leaf, bytesPerElement: bytesPerElement, leafSum)
     return bw_pairwise_sum(buffer.baseAddress!, leaves)
   }
+}
+
+/// Computes `leafValue` of every fixed-length leaf of `0..<count` into
+/// `out` (one slot per leaf), in parallel blocks of whole leaves.
+func fillLeaves<T>(
+  _ out: UnsafeMutableBufferPointer<T>, count: Int, leaf: Int, bytesPerElement: Int,
+  _ leafValue: @Sendable (Range<Int>) -> T
+) {
+  let slots = SendablePointer(out.baseAddress!)
+  let leavesPerBlock = BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf) / leaf
+  ComputePool.shared.forEachBlock(count: out.count, blockLength: leavesPerBlock) { lr in
+    for l in lr { slots[l] = leafValue(l * leaf..<Swift.min(count, (l + 1) * leaf)) }
+  }
+}
+
+/// The per-leaf sums `leafSum` would add, for `ReductionPartials`.
+func leafSumPartials(
+  count: Int, leaf: Int, bytesPerElement: Int, _ leafSum: @Sendable (Range<Int>) -> Double
+) -> ReductionPartials {
+  let leaves = BlockPolicy.pieces(count: count, length: leaf)
+  let values = [Double](unsafeUninitializedCapacity: leaves) { buffer, initialized in
+    if leaves > 0 { fillLeaves(buffer, count: count, leaf: leaf, bytesPerElement: bytesPerElement, leafSum) }
+    initialized = leaves
+  }
+  return ReductionPartials(validated: .sum, leafLength: leaf, values: values)
 }
 
 /// Combines `leafValue(range)` over fixed-length leaves in index order
@@ -56,11 +77,20 @@ func leafLogSumExp(
   let leaves = BlockPolicy.pieces(count: count, length: leaf)
   guard leaves > 0 else { return LogSumExpPartial(max: -.infinity, sum: 0) }
   return withUnsafeTemporaryAllocation(of: LogSumExpPartial.self, capacity: leaves) { parts in
-    let out = SendablePointer(parts.baseAddress!)
-    let leavesPerBlock = BlockPolicy.blockLength(bytesPerElement: bytesPerElement, leaf: leaf) / leaf
-    ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
-      for l in lr { out[l] = leafPartial(l * leaf..<Swift.min(count, (l + 1) * leaf)) }
-    }
+    fillLeaves(parts, count: count, leaf: leaf, bytesPerElement: bytesPerElement, leafPartial)
     return LogSumExpPartial.pairwise(UnsafeBufferPointer(parts))
   }
+}
+
+/// The per-leaf (shift, sum) pairs `leafLogSumExp` would combine, for
+/// `ReductionPartials`.
+func leafLogSumExpPartials(
+  count: Int, leaf: Int, bytesPerElement: Int, _ leafPartial: @Sendable (Range<Int>) -> LogSumExpPartial
+) -> ReductionPartials {
+  let leaves = BlockPolicy.pieces(count: count, length: leaf)
+  var pairs = [LogSumExpPartial](repeating: LogSumExpPartial(max: 0, sum: 0), count: leaves)
+  pairs.withUnsafeMutableBufferPointer { buffer in
+    if leaves > 0 { fillLeaves(buffer, count: count, leaf: leaf, bytesPerElement: bytesPerElement, leafPartial) }
+  }
+  return ReductionPartials(validated: .logSumExp, leafLength: leaf, values: pairs.flatMap { [$0.max, $0.sum] })
 }

@@ -167,19 +167,49 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   public func sumExp(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> Element {
     let m = try checkPoints(xi, yi)
     guard m > 0 && count > 0 else { return 0 }
+    return Element(try withLeafSums(xi, yi) { leaf in leafSum(count: m, leaf: Self.sumLeaf, bytesPerElement: 64, leaf) })
+  }
+
+  /// The leaf sums of `sumExp(x:y:)`, one per `sumLeaf` (256) points:
+  /// `sumExpPartials(x:y:).total()` is `sumExp(x:y:)` (as a Double), bit
+  /// for bit, and the partials of point shards starting at multiples of
+  /// 256 points concatenate to the partials of all the points
+  /// (`Communicator.combine` across MPI ranks).
+  ///
+  /// ```swift
+  /// let mine = comm.shard(count: points, alignment: 256)
+  /// let partials = try stack.sumExpPartials(x: xi.rows(mine), y: yi.rows(mine))
+  /// let total = try comm.combine(partials)     // W1's total, as one process computes it
+  /// ```
+  /// - Throws: As `evaluate(x:y:)`.
+  /// - Complexity: O(n * m), parallel; 8 bytes per 256 points.
+  public func sumExpPartials(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> ReductionPartials {
+    let m = try checkPoints(xi, yi)
+    guard m > 0 && count > 0 else {
+      // No splines: every leaf sums to zero (one process returns 0).
+      return ReductionPartials(
+        validated: .sum, leafLength: Self.sumLeaf,
+        values: [Double](repeating: 0, count: count == 0 ? BlockPolicy.pieces(count: m, length: Self.sumLeaf) : 0))
+    }
+    return try withLeafSums(xi, yi) { leaf in leafSumPartials(count: m, leaf: Self.sumLeaf, bytesPerElement: 64, leaf) }
+  }
+
+  /// Calls `body` with the fused exp-sum of a range of points.
+  func withLeafSums<R>(
+    _ xi: NDArray<Element>, _ yi: NDArray<Element>, _ body: (@Sendable (Range<Int>) -> Double) throws -> R
+  ) throws -> R {
     let n = count, np = padded
     let (ax, ay, coef, bounded) = (self.ax, self.ay, self.coef, self.bounded)
-    let total = xi.withUnsafeBufferPointer { bx in
-      yi.withUnsafeBufferPointer { by -> Double in
+    return try xi.withUnsafeBufferPointer { bx in
+      try yi.withUnsafeBufferPointer { by in
         let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
-        return leafSum(count: m, leaf: Self.sumLeaf, bytesPerElement: 64) { r in
+        return try body { r in
           withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: 0) { dx, dy, _ in
             bw_stack_sum_exp(ax.axis, ay.axis, coef.base, n, np, bounded, dx, dy, r.count)
           }
         }
       }
     }
-    return Element(total)
   }
 
   /// `sum_i exp(f_k(x[i], y[i]))` for each spline `k`.

@@ -46,6 +46,11 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
   case unknownVariable(variable: String, expression: String, reads: [String])
   /// `variable`'s array does not have the shape of the other inputs.
   case variableShapeMismatch(variable: String, expected: [Int], got: [Int], shapeOf: String)
+  /// An MPI call failed (BlockwiseMPI): the call and MPI's error string.
+  case communication(call: String, problem: String)
+  /// Another process of a collective job failed (BlockwiseMPI): its rank
+  /// and its error's message. Every rank of the job receives this error.
+  case rankFailed(rank: Int, message: String)
 
   public var description: String {
     switch self {
@@ -87,6 +92,10 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
     case let .variableShapeMismatch(variable, expected, got, shapeOf):
       return "variable '\(variable)' has shape \(got), expected \(expected) (the shape of '\(shapeOf)'); "
         + "bind arrays of one shape, or rank-0 arrays for scalars"
+    case let .communication(call, problem):
+      return "\(call) failed: \(problem)"
+    case let .rankFailed(rank, message):
+      return "rank \(rank) failed: \(message)"
     case let .allocationFailed(bytes):
       return "allocation failed: the array needs \(bytes) bytes, more than the system would give"
     }
