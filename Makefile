@@ -79,6 +79,7 @@ fixtures:
 	python3 Tests/BlockwiseTests/Fixtures/make_array_fixtures.py
 	python3 Tests/BlockwiseTests/Fixtures/make_expression_fixtures.py
 	python3 Tests/BlockwiseTests/Fixtures/make_npy_fixtures.py
+	python3 Tests/BlockwiseTests/Fixtures/make_bivariate_fixtures.py
 
 # Worst exp error over 4M arguments per range, on both kernel paths.
 KERNELS := Sources/CBlockwiseKernels

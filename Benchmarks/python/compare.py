@@ -6,7 +6,7 @@ and prints one merged table against blockwise-bench's JSON output.
     python3 Benchmarks/python/compare.py --blockwise bench-results/blockwise.json --out bench-results
 
 Anchors per workload:
-  scipy   RectBivariateSpline.ev, serial (W1); scipy.special.logsumexp (W2, W4)
+  scipy   RectBivariateSpline.ev, serial (W1 bilinear, W1-cubic bicubic); scipy.special.logsumexp (W2, W4)
   numpy   hand-vectorised (W1 bilinear gather; W2 per-row max/exp/sum; W3 unfused; W4 np.exp(a).sum());
           the array methods themselves for A1-A5 (sum(axis=), a + v, ascontiguousarray(a.T), astype);
           np.load(mmap_mode='r') + np.exp(a).sum(), np.save, np.load, np.loadtxt for F1-F4, in the
@@ -141,6 +141,15 @@ def main():
         record("W1", "numpy vectorised", lambda: bilinear_numpy(z3, xi, yi))
         record("W1", "numpy gathers + numexpr", lambda: bilinear_numexpr(z3, xi, yi))
         record("W1", f"multiprocessing x{cores}", lambda: sum(run_pool(w1_mp_chunk, m, cores)))
+    # W1-cubic: scipy's default degree (kx = ky = 3), serial ev per spline
+    if "W1-cubic" in rows:
+        n_spl, m, g = cfg["splines"], cfg["points"], cfg["grid"]
+        z3 = rng.uniform(size=(n_spl, g, g))
+        xi, yi = rng.uniform(0, g - 1, size=(2, m))
+        ax = np.arange(float(g))
+        ff3 = [RectBivariateSpline(ax, ax, z3[k]) for k in range(n_spl)]
+        record("W1-cubic", "scipy serial", lambda: sum(np.sum(np.exp(f.ev(xi, yi))) for f in ff3))
+        del ff3
     # W2
     for r in sorted({r["workload"] for r in bw["rows"] if r["workload"].startswith("W2")}):
         rows_, cols = map(int, r.split()[1].split("x"))
@@ -264,7 +273,8 @@ def main():
         cands = [r for r in bw["rows"] if r["workload"] == workload and r["threads"] > 1
                  and r["variant"].startswith("Blockwise") and "Float" not in r["variant"]
                  and "unfused" not in r["variant"] and "same shape" not in r["variant"]
-                 and "hand-fused" not in r["variant"] and "in memory" not in r["variant"]]
+                 and "hand-fused" not in r["variant"] and "in memory" not in r["variant"]
+                 and "bilinear" not in r["variant"]]
         return min(cands, key=lambda r: r["medianSeconds"]) if cands else None
 
     print(f"\n# Blockwise vs Python tools ({bw['machine']['cpu']}, {bw['machine']['cores']} cores)")

@@ -37,6 +37,24 @@ struct DocumentationExamplesTests {
     #expect(a[rows: 0..<5, columns: 10..<20] == (try cut.rows(0..<5).reshaped([5, 10])))
   }
 
+  @Test func readmeSmoothSplines() throws {
+    let xAxis = try NDArray<Double>.linspace(0, 10, count: 12), yAxis = try NDArray<Double>.linspace(-1, 1, count: 9)
+    let z = try NDArray<Double>.uniform(shape: [12, 9], in: 0..<1, seed: 5)
+    let xi = try NDArray<Double>.uniform(shape: [300], in: 0..<10, seed: 6)
+    let yi = try NDArray<Double>.uniform(shape: [300], in: -1..<1, seed: 7)
+    let s = try BivariateSpline(x: xAxis, y: yAxis, values: z)
+    let v = try s.evaluate(x: xi, y: yi)
+    let slope = try s.evaluate(x: xi, y: yi, derivative: (x: 1, y: 0))
+    let mass = try s.integral(x: 0...10, y: -1...1)
+    let quintic = try BivariateSpline(x: xAxis, y: yAxis, values: z, degree: (5, 5))
+    let axis = try NDArray<Double>.linspace(0, 10, count: 12)
+    let z3 = try NDArray<Double>.uniform(shape: [4, 12, 12], in: 0..<1, seed: 8)
+    let stack = try BivariateSplineStack(x: axis, y: axis, values: z3)
+    let total = try stack.sumExp(x: xi, y: xi)
+    #expect(v.shape == [300] && slope.shape == [300] && mass.isFinite && quintic.degree.x == 5)
+    #expect(total > 0 && total.isFinite)
+  }
+
   @Test func readmeFiles() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }

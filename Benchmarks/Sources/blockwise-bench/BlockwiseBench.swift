@@ -9,13 +9,13 @@ struct BlockwiseBench: ParsableCommand {
     commandName: "blockwise-bench",
     abstract: "Runs Blockwise's seed workloads beside scalar loops and naive per-element parallelism.",
     discussion: """
-      W1 spline stack sumExp, W2 logSumExp per row, W3 fused vs unfused pipeline, W4 big reductions,
+      W1 spline stack sumExp, W1-cubic the same with bicubic splines, W2 logSumExp per row, W3 fused vs unfused pipeline, W4 big reductions,
       W5 a user's expression (evaluate and sum, Double and Float), A1-A5 array operations.
       Every variant's result is checked against the scalar loop; a mismatch exits non-zero.
       """)
 
   @Option(help: "Workloads to run, comma-separated (w1,w2,w3,w4,w5,arrays,files).")
-  var workloads: String = "w1,w2,w3,w4,w5,arrays,files"
+  var workloads: String = "w1,w1cubic,w2,w3,w4,w5,arrays,files"
   @Option(help: "Timed repeats per variant (median reported), after one warm-up.")
   var repeats: Int = 5
   @Option(help: "A variant whose warm-up takes longer than this (seconds) is reported from that one run.")
@@ -58,6 +58,7 @@ struct BlockwiseBench: ParsableCommand {
     var rows: [Row] = []
     let wanted = Set(workloads.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
     if wanted.contains("w1") { rows += try workloadW1(ctx) }
+    if wanted.contains("w1cubic") { rows += try workloadW1Cubic(ctx) }
     if wanted.contains("w2") { rows += try workloadW2(ctx) }
     if wanted.contains("w3") { rows += try workloadW3(ctx) }
     if wanted.contains("w4") { rows += try workloadW4(ctx) }

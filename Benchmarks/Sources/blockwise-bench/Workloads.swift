@@ -59,6 +59,65 @@ func workloadW1(_ c: Context) throws -> [Row] {
   return rows
 }
 
+// MARK: - W1-cubic: the same workload with bicubic splines
+
+/// W1 with scipy's default degree (bicubic, `RectBivariateSpline(x, y, z)`),
+/// timed round-robin with the bilinear W1 stack so the cost of the degree
+/// is a ratio from one stretch of time.
+func workloadW1Cubic(_ c: Context) throws -> [Row] {
+  let cmd = c.options
+  let n = cmd.splines, g = cmd.grid, m = cmd.points
+  progress("W1-cubic: fitting \(n) bicubic splines on \(g)x\(g), \(m) points")
+  let axis = (0..<g).map(Double.init)
+  let z = uniformArray(n * g * g, 0, 1, seed: 11)
+  let xs = uniformArray(m, 0, Double(g - 1), seed: 12)
+  let ys = uniformArray(m, 0, Double(g - 1), seed: 13)
+  let values = try NDArray(z, shape: [n, g, g])
+  let (fit, stack) = try timed { try BivariateSplineStack(x: NDArray(axis), y: NDArray(axis), values: values) }
+  progress(String(format: "W1-cubic: fitted %d splines in %.1f ms", n, fit * 1000))
+  let bilinear = try BilinearSplineStack(x: NDArray(axis), y: NDArray(axis), values: values)
+  // The scalar loop evaluates the fitted coefficients with its own de Boor
+  // recursion (no Blockwise kernel code).
+  let scalarSplines = try (0..<n).map { k in
+    let s = try stack.spline(k)
+    return ScalarBSpline(tx: s.knotsX, ty: s.knotsY, kx: 3, ky: 3, c: s.coefficients)
+  }
+  let px = NDArray(xs), py = NDArray(ys)
+  let elements = Double(n * m)
+  let title = "W1-cubic  \(n) bicubic splines on a \(g)x\(g) grid, \(m) points, sum of exp (elements = spline-points)"
+  var rows: [Row] = []
+  let scalar = c.row("W1-cubic", "scalar loop (de Boor, Foundation.exp)", threads: 1, elements: elements,
+                     bytes: Double(16 * m), exps: elements, tolerance: 1e-12, scalar: nil) {
+    ScalarLoop.splineSumExp(scalarSplines, x: xs, y: ys)
+  }
+  rows.append(scalar)
+  let ref = (scalar.medianSeconds, scalar.result)
+  let zf = z.map { Float($0) }
+  let stackF = try BivariateSplineStack(
+    x: NDArray(axis.map { Float($0) }), y: NDArray(axis.map { Float($0) }), values: NDArray(zf, shape: [n, g, g]))
+  let pxf = NDArray(xs.map { Float($0) }), pyf = NDArray(ys.map { Float($0) })
+  rows += try c.rows("W1-cubic", elements: elements, bytes: Double(16 * m), exps: elements, [
+    Variant(name: "Blockwise bicubic, 1 thread", threads: 1, scalar: ref) {
+      try ComputePool.withThreadCount(1) { try stack.sumExp(x: px, y: py) }
+    },
+    Variant(name: "Blockwise bicubic, all threads", threads: c.threads, scalar: ref) { try stack.sumExp(x: px, y: py) },
+    // The bilinear W1 in the same round-robin: the bicubic/bilinear ratio.
+    Variant(name: "Blockwise bilinear (W1), all threads", threads: c.threads, tolerance: .infinity, scalar: nil) {
+      try bilinear.sumExp(x: px, y: py)
+    },
+    // Float data: the rounding moves the total by ~1e-7 relative.
+    Variant(name: "Blockwise bicubic Float, all threads", threads: c.threads, tolerance: 1e-5, scalar: ref) {
+      Double(try stackF.sumExp(x: pxf, y: pyf))
+    },
+  ])
+  printTable(title: title, rows: rows)
+  if let cubic = rows.first(where: { $0.variant == "Blockwise bicubic, all threads" }),
+     let linear = rows.first(where: { $0.variant == "Blockwise bilinear (W1), all threads" }) {
+    print(String(format: "W1-cubic / W1 (same run, all threads): %.2fx (target <= 3x)", cubic.medianSeconds / linear.medianSeconds))
+  }
+  return rows
+}
+
 // MARK: - W2: logSumExp of every row
 
 func workloadW2(_ c: Context) throws -> [Row] {

@@ -251,6 +251,55 @@ void bw_stack_sum_exp_per_spline(const bw_axis *ax, const bw_axis *ay, const dou
                                  long npad, int bounded, const double *xi, const double *yi, long m,
                                  double *per_spline);
 
+// MARK: - Tensor-product B-splines of degree 1 to 5 (double coefficients)
+
+#define BW_BSPLINE_MAX_DEGREE 5
+
+/// One axis of a B-spline: n knots t (non-decreasing, end knots repeated
+/// k + 1 times), degree k, and the distinct breakpoints t[k ..< n - k]
+/// prepared for cell lookup. Coordinates are clamped to [t[k], t[n-k-1]].
+/// inv_span (optional, NULL to divide) holds per breakpoint interval c the
+/// k(k+1)/2 reciprocals 1/(t[l+i] - t[l+i-j]), l = c + k, for j = 1..k,
+/// i = 1..j in that order: de Boor's recursion then needs no division.
+typedef struct {
+  const double *t;
+  long n;
+  int k;
+  const bw_axis *breaks;
+  const double *inv_span;
+} bw_bspline_axis;
+
+/// The k + 1 B-splines non-zero at x (clamped to the axis) into h; returns
+/// the index of the first, so h[j] weights coefficient first + j.
+long bw_bspline_basis(const bw_bspline_axis *a, double x, double *h);
+/// One spline, coefficients coef[i][j] (i < ncx = ax.n - ax.k - 1, j < ncy):
+/// out[p] = s(xi[p], yi[p]); NaN for a NaN coordinate.
+void bw_bspline2d_eval(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
+                       const double *xi, const double *yi, double *out, long m);
+/// Sum over p < m of exp(s(xi[p], yi[p])), in a fixed order for a given m.
+double bw_bspline2d_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
+                            const double *xi, const double *yi, long m);
+/// A stack of n splines, coefficients coef[i][j][s] (s < npad, npad a
+/// multiple of 4, padding lanes zero): out[p * ldp + s * lds] = f_s(p).
+/// Point-major output (lds == 1) stores whole vectors: it needs room for
+/// (m - 1) * ldp + npad doubles.
+void bw_bspline_stack_values(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
+                             long npad, const double *xi, const double *yi, long m, double *out, long ldp,
+                             long lds);
+/// Sum over s < n, p < m of exp(f_s(p)), the points taken in cell order
+/// (a stable counting sort of the m points: fixed for given points), in
+/// chunks of 64 points whose exp-sums are added pairwise. scratch holds
+/// bw_bspline_stack_sum_exp_scratch(...) bytes.
+long bw_bspline_stack_sum_exp_scratch(const bw_bspline_axis *ax, const bw_bspline_axis *ay, long n, long npad,
+                                      long m);
+double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
+                                long npad, const double *xi, const double *yi, long m, double *scratch);
+/// per_spline[s] = sum over p < m of exp(f_s(p)), the m terms added
+/// pairwise; scratch holds m * npad doubles.
+void bw_bspline_stack_sum_exp_per_spline(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
+                                         long n, long npad, const double *xi, const double *yi, long m,
+                                         double *scratch, double *per_spline);
+
 // MARK: - Thread pool
 
 /// Called once per block: ctx, block index, worker slot (0 ..< threads).
