@@ -63,9 +63,14 @@ extension NDArray {
   /// ```
   /// - Returns: The sum; 0 for an empty array, +inf when it overflows.
   /// - Complexity: O(n), parallel.
-  /// - Error bound: relative error at most (1 + (523 + log2(n / 4096)) * u)
-  ///   of the exact sum of the computed exps, each within 1 ulp; all terms
-  ///   are positive, so there is no cancellation. u = 2^-53.
+  /// - Error bound: relative error at most (1025 + ⌈log2(n / 4096)⌉) u of
+  ///   the exact sum of the computed exps, each within 1 ulp; all terms are
+  ///   positive, so there is no cancellation. u = 2^-53. Derived from the
+  ///   code: the AVX2 path adds a leaf's 4096 terms in one 4-lane
+  ///   accumulator (1023 additions per lane, 2 to join the lanes), leaves
+  ///   are added pairwise; the portable path and Float arrays use 8
+  ///   accumulators (a smaller bound). `ErrorBoundTests` checks it with
+  ///   equal terms in the longest accumulators.
   public func sumExp() -> Element {
     withUnsafeBufferPointer { b in
       guard let p = b.baseAddress else { return 0 }

@@ -163,7 +163,10 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   /// - Complexity: O(n * m), parallel; bit-identical for any thread count.
   /// - Error bound: each term within 1 ulp of exp of its computed value;
   ///   the positive terms are summed with relative error below
-  ///   (n * 32 + 10 + log2(m / 256)) u, u = 2^-53.
+  ///   (256 ⌈n / 4⌉ + 1 + ⌈log2(m / 256)⌉) u, u = 2^-53: a leaf of 256
+  ///   points adds ⌈n / 4⌉ vectors per point into one 4-lane accumulator
+  ///   (4 accumulators on the portable path), 2 roundings join the lanes,
+  ///   leaves are added pairwise.
   public func sumExp(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> Element {
     let m = try checkPoints(xi, yi)
     guard m > 0 && count > 0 else { return 0 }
