@@ -14,29 +14,8 @@
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
 
-// Index of the breakpoint interval [b[i], b[i+1]] holding x (the axis of
-// breakpoints t[k..n-k-1]), as bw_cell does for bilinear grids.
-static inline long bs_cell(const bw_axis *a, double x) {
-  long last = a->n - 2;
-  long i;
-  if (a->uniform) {
-    i = (long)((x - a->lo) * a->inv_h);
-    if (i > last) i = last;
-    if (i > 0 && x < a->knots[i]) i--;
-    else if (i < last && x >= a->knots[i + 1]) i++;
-    return i;
-  }
-  long b = (long)((x - a->lo) * a->inv_bucket);
-  if (b >= a->nbuckets) b = a->nbuckets - 1;
-  long lo = a->bucket[b], hi = a->bucket[b + 1];
-  if (lo > 0) lo--;
-  if (hi < last) hi++;
-  while (lo < hi) {
-    long mid = (lo + hi + 1) >> 1;
-    if (a->knots[mid] <= x) lo = mid; else hi = mid - 1;
-  }
-  return lo;
-}
+// Breakpoint intervals are located with bw_cell (bw_internal.h), the
+// bilinear splines' lookup, on the axis of breakpoints t[k..n-k-1].
 
 // de Boor's recursion (FITPACK's fpbspl): h[0..j] the degree-j B-splines
 // non-zero on [t[l], t[l+1]), raised one degree per step. With the axis's
@@ -47,7 +26,7 @@ BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, cons
   const bw_axis *br = a->breaks;
   if (x < br->lo) x = br->lo;
   if (x > br->hi) x = br->hi;
-  long c = bs_cell(br, x);
+  long c = bw_cell(br, x);
   long l = c + k;  // t[l] <= x < t[l+1]
   const double *t = a->t;
   const double *inv = a->inv_span ? a->inv_span + c * (k * (k + 1) / 2) : 0;
@@ -277,11 +256,11 @@ BW_INLINE long bs_key(const bw_bspline_axis *ax, const bw_bspline_axis *ay, doub
   if (by_cell < 0) return 0;
   const bw_axis *bx = ax->breaks;
   double cx = x < bx->lo ? bx->lo : (x > bx->hi ? bx->hi : x);
-  long i = bs_cell(bx, cx);
+  long i = bw_cell(bx, cx);
   if (!by_cell) return i;
   const bw_axis *byy = ay->breaks;
   double cy = y < byy->lo ? byy->lo : (y > byy->hi ? byy->hi : y);
-  return i * ncy + bs_cell(byy, cy);
+  return i * ncy + bw_cell(byy, cy);
 }
 
 // The leaf's point order: stable counting sort by key (NaN points last).

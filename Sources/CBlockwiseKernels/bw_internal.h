@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "CBlockwiseKernels.h"
 #include <immintrin.h>
 
 #define BW_AVX2 __attribute__((target("avx2,fma")))
@@ -295,5 +297,34 @@ BW_AVX2 static inline __m256i bw_mask4(long k) {
 }
 
 int bw_isa_is_avx2(void);
+
+// MARK: spline axes
+
+// Shared by the bilinear (spline.c) and B-spline (bspline.c) kernels.
+// Index of the cell [knots[i], knots[i+1]] holding x (lo <= x <= hi, not NaN).
+__attribute__((always_inline)) static inline long bw_cell(const bw_axis *a, double x) {
+  long last = a->n - 2;
+  long i;
+  if (a->uniform) {
+    // Knots lie within 1e-3 of a cell of the uniform positions, so the
+    // guess is off by at most one cell.
+    i = (long)((x - a->lo) * a->inv_h);
+    if (i > last) i = last;
+    if (i > 0 && x < a->knots[i]) i--;
+    else if (i < last && x >= a->knots[i + 1]) i++;
+    return i;
+  }
+  long b = (long)((x - a->lo) * a->inv_bucket);
+  if (b >= a->nbuckets) b = a->nbuckets - 1;
+  long lo = a->bucket[b], hi = a->bucket[b + 1];
+  // One cell of slack on each side absorbs the rounding of the bucket index.
+  if (lo > 0) lo--;
+  if (hi < last) hi++;
+  while (lo < hi) {  // largest i in [lo, hi] with knots[i] <= x
+    long mid = (lo + hi + 1) >> 1;
+    if (a->knots[mid] <= x) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
 
 #endif

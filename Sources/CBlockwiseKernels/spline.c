@@ -20,32 +20,6 @@
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
 
-// Index of the cell [knots[i], knots[i+1]] holding x (lo <= x <= hi, not NaN).
-__attribute__((always_inline)) static inline long bw_cell(const bw_axis *a, double x) {
-  long last = a->n - 2;
-  long i;
-  if (a->uniform) {
-    // Knots lie within 1e-3 of a cell of the uniform positions, so the
-    // guess is off by at most one cell.
-    i = (long)((x - a->lo) * a->inv_h);
-    if (i > last) i = last;
-    if (i > 0 && x < a->knots[i]) i--;
-    else if (i < last && x >= a->knots[i + 1]) i++;
-    return i;
-  }
-  long b = (long)((x - a->lo) * a->inv_bucket);
-  if (b >= a->nbuckets) b = a->nbuckets - 1;
-  long lo = a->bucket[b], hi = a->bucket[b + 1];
-  // One cell of slack on each side absorbs the rounding of the bucket index.
-  if (lo > 0) lo--;
-  if (hi < last) hi++;
-  while (lo < hi) {  // largest i in [lo, hi] with knots[i] <= x
-    long mid = (lo + hi + 1) >> 1;
-    if (a->knots[mid] <= x) lo = mid; else hi = mid - 1;
-  }
-  return lo;
-}
-
 static inline double bw_clamp(double v, double lo, double hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }

@@ -107,28 +107,16 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
   public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>, into out: inout NDArray<Element>) throws {
     let m = try checkPoints(xi, yi)
     guard out.shape == [m] else { throw BlockwiseError.shapeMismatch(expected: [m], got: out.shape) }
-    guard m > 0 else { return }
     let (ax, ay, coef) = (self.ax, self.ay, self.coef)
-    out.withUnsafeMutableBufferPointer { o in
-      let po = SendablePointer(o.baseAddress!)
-      xi.withUnsafeBufferPointer { bx in
-        yi.withUnsafeBufferPointer { by in
-          let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
-          ComputePool.shared.forEachBlock(count: m, blockLength: Self.pointsPerBlock) { r in
-            let direct = Element.self == Double.self
-            withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: direct ? 0 : r.count) {
-              dx, dy, scratch in
-              if direct {
-                let dst = UnsafeMutableRawPointer(po.advanced(by: r.lowerBound))
-                  .assumingMemoryBound(to: Double.self)
-                bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, dst, r.count)
-              } else {
-                bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, scratch, r.count)
-                Element._bwNarrow(scratch, po.advanced(by: r.lowerBound), r.count)
-              }
-            }
-          }
-        }
+    let direct = Element.self == Double.self
+    forEachPointBlock(x: xi, y: yi, into: &out, blockLength: Self.pointsPerBlock, scratch: { direct ? 0 : $0 }) {
+      r, dx, dy, scratch, po in
+      if direct {
+        let dst = UnsafeMutableRawPointer(po + r.lowerBound).assumingMemoryBound(to: Double.self)
+        bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, dst, r.count)
+      } else {
+        bw_spline_eval(ax.axis, ay.axis, coef.base, dx, dy, scratch, r.count)
+        Element._bwNarrow(scratch, po + r.lowerBound, r.count)
       }
     }
   }

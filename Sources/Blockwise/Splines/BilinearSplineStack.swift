@@ -128,28 +128,15 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
     guard out.shape == [n, m] else { throw BlockwiseError.shapeMismatch(expected: [n, m], got: out.shape) }
     guard m > 0 && n > 0 else { return }
     let (ax, ay, coef) = (self.ax, self.ay, self.coef)
-    out.withUnsafeMutableBufferPointer { o in
-      let po = SendablePointer(o.baseAddress!)
-      xi.withUnsafeBufferPointer { bx in
-        yi.withUnsafeBufferPointer { by in
-          let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
-          ComputePool.shared.forEachBlock(count: m, blockLength: Self.evalBlock) { r in
-            let direct = Element.self == Double.self
-            withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: direct ? 0 : n * r.count) {
-              dx, dy, scratch in
-              if direct {
-                let dst = UnsafeMutableRawPointer(po.advanced(by: r.lowerBound))
-                  .assumingMemoryBound(to: Double.self)
-                bw_stack_eval(ax.axis, ay.axis, coef.base, n, np, dx, dy, r.count, dst, m)
-              } else {
-                bw_stack_eval(ax.axis, ay.axis, coef.base, n, np, dx, dy, r.count, scratch, r.count)
-                for k in 0..<n {
-                  Element._bwNarrow(scratch + k * r.count, po.advanced(by: k * m + r.lowerBound), r.count)
-                }
-              }
-            }
-          }
-        }
+    let direct = Element.self == Double.self
+    forEachPointBlock(x: xi, y: yi, into: &out, blockLength: Self.evalBlock, scratch: { direct ? 0 : n * $0 }) {
+      r, dx, dy, scratch, po in
+      if direct {
+        let dst = UnsafeMutableRawPointer(po + r.lowerBound).assumingMemoryBound(to: Double.self)
+        bw_stack_eval(ax.axis, ay.axis, coef.base, n, np, dx, dy, r.count, dst, m)
+      } else {
+        bw_stack_eval(ax.axis, ay.axis, coef.base, n, np, dx, dy, r.count, scratch, r.count)
+        for k in 0..<n { Element._bwNarrow(scratch + k * r.count, po + k * m + r.lowerBound, r.count) }
       }
     }
   }

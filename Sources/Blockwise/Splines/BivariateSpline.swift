@@ -125,23 +125,14 @@ public struct BivariateSpline<Element: NDArrayScalar>: Sendable {
     var out = NDArray<Element>(uninitializedShape: [m], count: m)
     guard m > 0 else { return out }
     c.withUnsafeBufferPointer { cb in
-      let pc = SendablePointer(UnsafeMutablePointer(mutating: cb.baseAddress!))
+      let pc = SendablePointer(cb.baseAddress!)
       withUnsafePointer(to: axx) { pax in
         withUnsafePointer(to: axy) { pay in
-          let (sax, say) = (SendablePointer(UnsafeMutablePointer(mutating: pax)), SendablePointer(UnsafeMutablePointer(mutating: pay)))
-          out.withUnsafeMutableBufferPointer { o in
-            let po = SendablePointer(o.baseAddress!)
-            xi.withUnsafeBufferPointer { bxp in
-              yi.withUnsafeBufferPointer { byp in
-                let px = SendablePointer(bxp.baseAddress!), py = SendablePointer(byp.baseAddress!)
-                ComputePool.shared.forEachBlock(count: m, blockLength: Self.pointsPerBlock) { r in
-                  withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: r.count) { dx, dy, scratch in
-                    bw_bspline2d_eval(sax.raw, say.raw, pc.raw, dx, dy, scratch, r.count)
-                    Element._bwNarrow(scratch, po.advanced(by: r.lowerBound), r.count)
-                  }
-                }
-              }
-            }
+          let (sax, say) = (SendablePointer(pax), SendablePointer(pay))
+          forEachPointBlock(x: xi, y: yi, into: &out, blockLength: Self.pointsPerBlock, scratch: { $0 }) {
+            r, dx, dy, scratch, po in
+            bw_bspline2d_eval(sax.raw, say.raw, pc.raw, dx, dy, scratch, r.count)
+            Element._bwNarrow(scratch, po + r.lowerBound, r.count)
           }
         }
       }

@@ -127,26 +127,16 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
     guard out.shape == [n, m] else { throw BlockwiseError.shapeMismatch(expected: [n, m], got: out.shape) }
     guard m > 0 && n > 0 else { return }
     let (bx, by, coef) = (self.bx, self.by, self.coef)
-    out.withUnsafeMutableBufferPointer { o in
-      let po = SendablePointer(o.baseAddress!)
-      xi.withUnsafeBufferPointer { bxp in
-        yi.withUnsafeBufferPointer { byp in
-          let px = SendablePointer(bxp.baseAddress!), py = SendablePointer(byp.baseAddress!)
-          ComputePool.shared.forEachBlock(count: m, blockLength: Self.evalBlock) { r in
-            let len = r.count
-            // Point-major values (whole vectors), then each spline's run
-            // gathered and narrowed into its output row.
-            withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: len * np + len) {
-              dx, dy, scratch in
-              bw_bspline_stack_values(bx.axis, by.axis, coef.base, n, np, dx, dy, len, scratch, np, 1)
-              let row = scratch + len * np
-              for s in 0..<n {
-                for p in 0..<len { row[p] = scratch[p * np + s] }
-                Element._bwNarrow(row, po.advanced(by: s * m + r.lowerBound), len)
-              }
-            }
-          }
-        }
+    // Point-major values (whole vectors), then each spline's run gathered
+    // and narrowed into its output row.
+    forEachPointBlock(x: xi, y: yi, into: &out, blockLength: Self.evalBlock, scratch: { $0 * np + $0 }) {
+      r, dx, dy, scratch, po in
+      let len = r.count
+      bw_bspline_stack_values(bx.axis, by.axis, coef.base, n, np, dx, dy, len, scratch, np, 1)
+      let row = scratch + len * np
+      for s in 0..<n {
+        for p in 0..<len { row[p] = scratch[p * np + s] }
+        Element._bwNarrow(row, po + s * m + r.lowerBound, len)
       }
     }
   }

@@ -149,3 +149,32 @@ func withDoublePoints<E: NDArrayScalar, R>(
   E._bwWiden(y + range.lowerBound, scratch + m, m)
   return body(scratch, scratch + m, scratch + 2 * m)
 }
+
+/// The evaluation plumbing every spline type shares: `output`'s storage,
+/// the points' storage and blocks of `blockLength` points on the pool.
+/// `body` gets the block's range, Double pointers to its points (Float
+/// points widened into the worker's scratch), `scratch(count)` doubles of
+/// scratch and the output's base address.
+func forEachPointBlock<E: NDArrayScalar>(
+  x xi: NDArray<E>, y yi: NDArray<E>, into out: inout NDArray<E>, blockLength: Int,
+  scratch: @Sendable (Int) -> Int,
+  _ body: @Sendable (
+    Range<Int>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<E>
+  ) -> Void
+) {
+  let m = xi.count
+  guard m > 0 else { return }
+  out.withUnsafeMutableBufferPointer { o in
+    let po = SendablePointer(o.baseAddress!)
+    xi.withUnsafeBufferPointer { bx in
+      yi.withUnsafeBufferPointer { by in
+        let px = SendablePointer(bx.baseAddress!), py = SendablePointer(by.baseAddress!)
+        ComputePool.shared.forEachBlock(count: m, blockLength: blockLength) { r in
+          withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: scratch(r.count)) { dx, dy, s in
+            body(r, dx, dy, s, po.raw)
+          }
+        }
+      }
+    }
+  }
+}
