@@ -27,6 +27,8 @@ import numpy as np
 import scipy
 from scipy.interpolate import NdBSpline, RectBivariateSpline
 
+from make_fixtures import spline_points
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "data")
 rng = np.random.default_rng(20261124)
@@ -43,25 +45,8 @@ def nonuniform(n, lo=0.0, scale=1.0):
 
 def points(x, y, m_random):
     """Random interior points, data points (knots for odd degrees), the
-    boundary, outside on every side and corner."""
-    x0, x1, y0, y1 = x[0], x[-1], y[0], y[-1]
-    xs = list(rng.uniform(x0, x1, m_random))
-    ys = list(rng.uniform(y0, y1, m_random))
-    for a in x:
-        for b in y[:: max(1, len(y) // 3)]:
-            xs.append(a)
-            ys.append(b)
-    for t in np.linspace(0, 1, 4):
-        xs += [x0, x1, x0 + t * (x1 - x0), x0 + t * (x1 - x0)]
-        ys += [y0 + t * (y1 - y0), y0 + t * (y1 - y0), y0, y1]
-    dx, dy = (x1 - x0), (y1 - y0)
-    mx, my = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
-    for px, py in [(x0 - dx, my), (x1 + dx, my), (mx, y0 - dy), (mx, y1 + dy),
-                   (x0 - 0.1, y0 - 0.1), (x1 + 0.1, y0 - 0.1), (x0 - 0.1, y1 + 0.1),
-                   (x1 + 3, y1 + 7), (-1e300, 1e300)]:
-        xs.append(px)
-        ys.append(py)
-    return np.array(xs), np.array(ys)
+    boundary, outside on every side and corner: make_fixtures' set."""
+    return spline_points(x, y, m_random, gen=rng, y_parts=3, edge_points=4)
 
 
 def case(name, x, y, z, kx, ky, m_random=25, float32=False):

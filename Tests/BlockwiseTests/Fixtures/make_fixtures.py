@@ -32,18 +32,22 @@ def enc(a):
     return [repr(float(v)) for v in np.asarray(a, dtype=np.float64).ravel()]
 
 
-def spline_points(x, y, m_random):
-    """Random interior points plus knots, boundary, outside and NaN points."""
+def spline_points(x, y, m_random, gen=None, y_parts=4, edge_points=5):
+    """Random interior points (from `gen`, this script's generator by
+    default), every x knot against about `y_parts` y knots, `edge_points`
+    points along each boundary edge, points outside on every side and
+    corner. (make_bivariate_fixtures.py uses it too.)"""
+    gen = rng if gen is None else gen
     x0, x1, y0, y1 = x[0], x[-1], y[0], y[-1]
-    xs = list(rng.uniform(x0, x1, m_random))
-    ys = list(rng.uniform(y0, y1, m_random))
+    xs = list(gen.uniform(x0, x1, m_random))
+    ys = list(gen.uniform(y0, y1, m_random))
     # every knot pair (points exactly on knots)
     for a in x:
-        for b in y[:: max(1, len(y) // 4)]:
+        for b in y[:: max(1, len(y) // y_parts)]:
             xs.append(a)
             ys.append(b)
     # on the boundary edges
-    for t in np.linspace(0, 1, 5):
+    for t in np.linspace(0, 1, edge_points):
         xs += [x0, x1, x0 + t * (x1 - x0), x0 + t * (x1 - x0)]
         ys += [y0 + t * (y1 - y0), y0 + t * (y1 - y0), y0, y1]
     # outside on each side and each corner
