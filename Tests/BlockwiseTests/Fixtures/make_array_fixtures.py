@@ -33,7 +33,13 @@ rng = np.random.default_rng(9_2026_11_23)
 
 
 def enc(a):
-    return [repr(float(v)) for v in np.asarray(a, dtype=np.float64).ravel()]
+    flat = np.asarray(a, dtype=np.float64).ravel()
+    out = [repr(float(v)) for v in flat]
+    # What the Swift tests parse must be the very value numpy produced.
+    back = np.array([float(t) for t in out], dtype=np.float64)
+    assert np.array_equal(back.view(np.uint64), flat.view(np.uint64)) or np.array_equal(back, flat, equal_nan=True), \
+        "repr round trip"
+    return out
 
 
 def data(shape, lo=-3.0, hi=3.0, dtype=np.float64):
@@ -79,6 +85,10 @@ def axis_cases():
             if shape[axis] == 0:
                 continue
             with np.errstate(all="ignore"):
+                # The exact sums (fsum) against numpy's pairwise ones: two
+                # independent computations of the same reference.
+                exact, fast = fsum_axis(a, axis), np.sum(a.astype(np.float64), axis=axis)
+                assert np.allclose(exact, fast, rtol=1e-12, atol=1e-9, equal_nan=True), (shape, axis)
                 results.append({
                     "axis": axis,
                     "sum": enc(fsum_axis(a, axis)),
@@ -213,7 +223,11 @@ def philox_cases():
         bg = np.random.Philox(key=seed, counter=2 ** 256 - 1)
         raw = [str(int(v)) for v in bg.random_raw(12)]
         g = np.random.Generator(np.random.Philox(key=seed, counter=2 ** 256 - 1))
-        out.append({"seed": str(seed), "raw": raw, "random": enc(g.random(12))})
+        uniform = g.random(12)
+        # numpy's doubles are the top 53 bits of each 64-bit word over 2^53,
+        # the mapping Blockwise implements: check the reading of numpy.
+        assert [float((int(w) >> 11) * 2.0 ** -53) for w in raw] == list(uniform), seed
+        out.append({"seed": str(seed), "raw": raw, "random": enc(uniform)})
     return out
 
 

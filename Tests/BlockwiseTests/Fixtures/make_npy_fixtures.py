@@ -29,7 +29,13 @@ manifest = {"read": [], "bad": [], "written": [], "npz": [], "badNpz": []}
 
 
 def enc(a):
-    return [repr(float(v)) for v in np.asarray(a, dtype=np.float64).ravel()]
+    flat = np.asarray(a, dtype=np.float64).ravel()
+    out = [repr(float(v)) for v in flat]
+    # What the Swift tests parse must be the very value numpy produced.
+    back = np.array([float(t) for t in out], dtype=np.float64)
+    assert np.array_equal(back.view(np.uint64), flat.view(np.uint64)) or np.array_equal(back, flat, equal_nan=True), \
+        "repr round trip"
+    return out
 
 
 def save(name, arr, **kw):
@@ -40,6 +46,9 @@ def save(name, arr, **kw):
 
 
 def expect_read(name, arr):
+    # numpy itself must read the file as the expected array.
+    got = np.load(os.path.join(OUT, name), max_header_size=1 << 24)
+    assert got.shape == np.asarray(arr).shape and np.array_equal(got, arr, equal_nan=got.dtype.kind == "f"), name
     manifest["read"].append({
         "file": name, "shape": list(arr.shape),
         "double": enc(np.asarray(arr).astype(np.float64)),
