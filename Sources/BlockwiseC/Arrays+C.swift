@@ -25,31 +25,49 @@ func reduce<E: NDArrayScalar>(
   }
 }
 
+/// out[i] = exp(x[i]); out_len must equal n. Within 1 ulp. C entry point `blockwise_exp_f64`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_exp_f64")
 public func blockwise_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64) -> Int32 {
   expInto(x, n, out, outLen)
 }
 
+/// out[i] = exp(x[i]); out_len must equal n. Within 1 ulp. C entry point `blockwise_exp_f32`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_exp_f32")
 public func blockwise_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64) -> Int32 {
   expInto(x, n, out, outLen)
 }
 
+/// *result = sum_i exp(x[i]), fused (0 for n = 0). C entry point `blockwise_sum_exp_f64` (declared
+/// and documented in include/blockwise.h); returns a blockwise_status where it can fail, the
+/// message in `blockwise_last_error()`.
 @_cdecl("blockwise_sum_exp_f64")
 public func blockwise_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> Int32 {
   reduce(x, n, result) { $0.sumExp() }
 }
 
+/// *result = sum_i exp(x[i]), fused (0 for n = 0). C entry point `blockwise_sum_exp_f32` (declared
+/// and documented in include/blockwise.h); returns a blockwise_status where it can fail, the
+/// message in `blockwise_last_error()`.
 @_cdecl("blockwise_sum_exp_f32")
 public func blockwise_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> Int32 {
   reduce(x, n, result) { $0.sumExp() }
 }
 
+/// *result = log(sum_i exp(x[i])), max-shifted (-inf for n = 0). C entry point
+/// `blockwise_log_sum_exp_f64` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_log_sum_exp_f64")
 public func blockwise_log_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> Int32 {
   reduce(x, n, result) { $0.logSumExp() }
 }
 
+/// *result = log(sum_i exp(x[i])), max-shifted (-inf for n = 0). C entry point
+/// `blockwise_log_sum_exp_f32` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_log_sum_exp_f32")
 public func blockwise_log_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> Int32 {
   reduce(x, n, result) { $0.logSumExp() }

@@ -29,6 +29,10 @@ final class ExpressionHandle {
   deinit { for n in names { free(n) } }
 }
 
+/// Compiles source ("exp(-x*x/2) * cos(3*y)") for float64 (f32 = 0) or float32 (f32 = 1) arrays. A
+/// syntax error is BLOCKWISE_EXPRESSION_ERROR with the column in the message. C entry point
+/// `blockwise_expression_create` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_expression_create")
 public func blockwise_expression_create(
   _ source: UnsafePointer<CChar>?, _ f32: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
@@ -46,15 +50,24 @@ public func blockwise_expression_create(
   }
 }
 
+/// Compiles source ("exp(-x*x/2) * cos(3*y)") for float64 (f32 = 0) or float32 (f32 = 1) arrays. A
+/// syntax error is BLOCKWISE_EXPRESSION_ERROR with the column in the message. C entry point
+/// `blockwise_expression_free`, declared in include/blockwise.h.
 @_cdecl("blockwise_expression_free")
 public func blockwise_expression_free(_ h: OpaquePointer?) { releaseHandle(h) }
 
+/// The variables the expression reads, in the order its evaluate and reduce functions take their
+/// inputs (-1 / NULL for a bad handle or index). C entry point
+/// `blockwise_expression_variable_count`, declared in include/blockwise.h.
 @_cdecl("blockwise_expression_variable_count")
 public func blockwise_expression_variable_count(_ h: OpaquePointer?) -> Int64 {
   guard let e = try? object(h, ExpressionHandle.self, "expression") else { return -1 }
   return Int64(e.variables.count)
 }
 
+/// The variables the expression reads, in the order its evaluate and reduce functions take their
+/// inputs (-1 / NULL for a bad handle or index). C entry point
+/// `blockwise_expression_variable_name`, declared in include/blockwise.h.
 @_cdecl("blockwise_expression_variable_name")
 public func blockwise_expression_variable_name(_ h: OpaquePointer?, _ index: Int64) -> UnsafePointer<CChar>? {
   guard let e = try? object(h, ExpressionHandle.self, "expression"), index >= 0, index < Int64(e.names.count) else {
@@ -166,24 +179,40 @@ func expressionReduce<E: NDArrayScalar>(
   }
 }
 
+/// Evaluates elementwise: inputs[v] (lengths[v] elements) binds variable v; every input has length
+/// n or 1 (a scalar that broadcasts), and n is the common length of the others (1 if all are
+/// scalars). out_len = n. n_inputs must equal blockwise_expression_variable_count. C entry point
+/// `blockwise_expression_evaluate_f64` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_expression_evaluate_f64")
 public func blockwise_expression_evaluate_f64(
   _ h: OpaquePointer?, _ inputs: UnsafePointer<UnsafePointer<Double>?>?, _ lengths: UnsafePointer<Int64>?,
   _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
 ) -> Int32 { expressionEvaluate(h, inputs, lengths, n, out, outLen) }
 
+/// Evaluates elementwise: inputs[v] (lengths[v] elements) binds variable v; every input has length
+/// n or 1 (a scalar that broadcasts), and n is the common length of the others (1 if all are
+/// scalars). out_len = n. n_inputs must equal blockwise_expression_variable_count. C entry point
+/// `blockwise_expression_evaluate_f32` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_expression_evaluate_f32")
 public func blockwise_expression_evaluate_f32(
   _ h: OpaquePointer?, _ inputs: UnsafePointer<UnsafePointer<Float>?>?, _ lengths: UnsafePointer<Int64>?,
   _ n: Int64, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
 ) -> Int32 { expressionEvaluate(h, inputs, lengths, n, out, outLen) }
 
+/// -inf for no elements C entry point `blockwise_expression_reduce_f64` (declared and documented in
+/// include/blockwise.h); returns a blockwise_status where it can fail, the message in
+/// `blockwise_last_error()`.
 @_cdecl("blockwise_expression_reduce_f64")
 public func blockwise_expression_reduce_f64(
   _ h: OpaquePointer?, _ reduction: Int32, _ inputs: UnsafePointer<UnsafePointer<Double>?>?,
   _ lengths: UnsafePointer<Int64>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?
 ) -> Int32 { expressionReduce(h, reduction, inputs, lengths, n, result) }
 
+/// -inf for no elements C entry point `blockwise_expression_reduce_f32` (declared and documented in
+/// include/blockwise.h); returns a blockwise_status where it can fail, the message in
+/// `blockwise_last_error()`.
 @_cdecl("blockwise_expression_reduce_f32")
 public func blockwise_expression_reduce_f32(
   _ h: OpaquePointer?, _ reduction: Int32, _ inputs: UnsafePointer<UnsafePointer<Float>?>?,

@@ -67,21 +67,36 @@ func createStack<E: NDArrayScalar>(
 
 // MARK: - Spline entry points
 
+/// A spline through z (nx * ny values, row-major: z[i * ny + j] at (x[i], y[j])) on strictly
+/// increasing knots x (nx >= 2) and y (ny >= 2). z_len must be nx * ny. The _f32 form makes a
+/// float32 spline. C entry point `blockwise_spline_create_f64` (declared and documented in
+/// include/blockwise.h); returns a blockwise_status where it can fail, the message in
+/// `blockwise_last_error()`.
 @_cdecl("blockwise_spline_create_f64")
 public func blockwise_spline_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 { createSpline(x, nx, y, ny, z, zLen, out) { .f64($0) } }
 
+/// A spline through z (nx * ny values, row-major: z[i * ny + j] at (x[i], y[j])) on strictly
+/// increasing knots x (nx >= 2) and y (ny >= 2). z_len must be nx * ny. The _f32 form makes a
+/// float32 spline. C entry point `blockwise_spline_create_f32` (declared and documented in
+/// include/blockwise.h); returns a blockwise_status where it can fail, the message in
+/// `blockwise_last_error()`.
 @_cdecl("blockwise_spline_create_f32")
 public func blockwise_spline_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 { createSpline(x, nx, y, ny, z, zLen, out) { .f32($0) } }
 
+/// A spline through z (nx * ny values, row-major: z[i * ny + j] at (x[i], y[j])) on strictly
+/// increasing knots x (nx >= 2) and y (ny >= 2). z_len must be nx * ny. The _f32 form makes a
+/// float32 spline. C entry point `blockwise_spline_free`, declared in include/blockwise.h.
 @_cdecl("blockwise_spline_free")
 public func blockwise_spline_free(_ h: OpaquePointer?) { releaseHandle(h) }
 
+/// 1 if the spline holds float32 values, 0 for float64 (-1 for NULL). C entry point
+/// `blockwise_spline_is_f32`, declared in include/blockwise.h.
 @_cdecl("blockwise_spline_is_f32")
 public func blockwise_spline_is_f32(_ h: OpaquePointer?) -> Int32 {
   guard let s = try? object(h, SplineHandle.self, "spline") else { return -1 }
@@ -149,36 +164,54 @@ func splineSumExp<E: NDArrayScalar>(
   }
 }
 
+/// out[i] = s(xi[i], yi[i]) for n points (scipy's ev); out_len = n. C entry point
+/// `blockwise_spline_ev_f64` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_spline_ev_f64")
 public func blockwise_spline_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
 ) -> Int32 { splineEv(h, xi, yi, n, out, outLen) }
 
+/// out[i] = s(xi[i], yi[i]) for n points (scipy's ev); out_len = n. C entry point
+/// `blockwise_spline_ev_f32` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_spline_ev_f32")
 public func blockwise_spline_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
 ) -> Int32 { splineEv(h, xi, yi, n, out, outLen) }
 
+/// out[i * ngy + j] = s(gx[i], gy[j]) (scipy's __call__ with grid=True); out_len = ngx * ngy. C
+/// entry point `blockwise_spline_grid_f64` (declared and documented in include/blockwise.h);
+/// returns a blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_spline_grid_f64")
 public func blockwise_spline_grid_f64(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Double>?, _ ngx: Int64, _ gy: UnsafePointer<Double>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
 ) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
+/// out[i * ngy + j] = s(gx[i], gy[j]) (scipy's __call__ with grid=True); out_len = ngx * ngy. C
+/// entry point `blockwise_spline_grid_f32` (declared and documented in include/blockwise.h);
+/// returns a blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_spline_grid_f32")
 public func blockwise_spline_grid_f32(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Float>?, _ ngx: Int64, _ gy: UnsafePointer<Float>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
 ) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
+/// *result = sum_i exp(s(xi[i], yi[i])), fused. C entry point `blockwise_spline_sum_exp_f64`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_spline_sum_exp_f64")
 public func blockwise_spline_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
 ) -> Int32 { splineSumExp(h, xi, yi, n, result) }
 
+/// *result = sum_i exp(s(xi[i], yi[i])), fused. C entry point `blockwise_spline_sum_exp_f32`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_spline_sum_exp_f32")
 public func blockwise_spline_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
@@ -187,27 +220,42 @@ public func blockwise_spline_sum_exp_f32(
 
 // MARK: - Stack entry points
 
+/// count splines on the grid x by y; z holds count * nx * ny values, spline k's at z[k * nx * ny
+/// ...] row-major; z_len must be count * nx * ny. C entry point `blockwise_stack_create_f64`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_create_f64")
 public func blockwise_stack_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ count: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 { createStack(x, nx, y, ny, z, zLen, count, out) { .f64($0) } }
 
+/// count splines on the grid x by y; z holds count * nx * ny values, spline k's at z[k * nx * ny
+/// ...] row-major; z_len must be count * nx * ny. C entry point `blockwise_stack_create_f32`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_create_f32")
 public func blockwise_stack_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ count: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 { createStack(x, nx, y, ny, z, zLen, count, out) { .f32($0) } }
 
+/// count splines on the grid x by y; z holds count * nx * ny values, spline k's at z[k * nx * ny
+/// ...] row-major; z_len must be count * nx * ny. C entry point `blockwise_stack_free`, declared in
+/// include/blockwise.h.
 @_cdecl("blockwise_stack_free")
 public func blockwise_stack_free(_ h: OpaquePointer?) { releaseHandle(h) }
 
+/// The number of splines (-1 for NULL). C entry point `blockwise_stack_count`, declared in
+/// include/blockwise.h.
 @_cdecl("blockwise_stack_count")
 public func blockwise_stack_count(_ h: OpaquePointer?) -> Int64 {
   guard let s = try? object(h, StackHandle.self, "stack") else { return -1 }
   return Int64(s.count)
 }
 
+/// 1 if the stack holds float32 values, 0 for float64 (-1 for NULL). C entry point
+/// `blockwise_stack_is_f32`, declared in include/blockwise.h.
 @_cdecl("blockwise_stack_is_f32")
 public func blockwise_stack_is_f32(_ h: OpaquePointer?) -> Int32 {
   guard let s = try? object(h, StackHandle.self, "stack") else { return -1 }
@@ -296,36 +344,54 @@ func stackSumExpPerSpline<E: NDArrayScalar>(
   }
 }
 
+/// out[k * n + i] = f_k(xi[i], yi[i]); out_len = count * n. C entry point `blockwise_stack_ev_f64`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_ev_f64")
 public func blockwise_stack_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
 ) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
 
+/// out[k * n + i] = f_k(xi[i], yi[i]); out_len = count * n. C entry point `blockwise_stack_ev_f32`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
+/// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_ev_f32")
 public func blockwise_stack_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
 ) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
 
+/// *result = sum_k sum_i exp(f_k(xi[i], yi[i])), fused, in Double. C entry point
+/// `blockwise_stack_sum_exp_f64` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_sum_exp_f64")
 public func blockwise_stack_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
 ) -> Int32 { stackSumExp(h, xi, yi, n, result) }
 
+/// *result = sum_k sum_i exp(f_k(xi[i], yi[i])), fused, in Double. C entry point
+/// `blockwise_stack_sum_exp_f32` (declared and documented in include/blockwise.h); returns a
+/// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_sum_exp_f32")
 public func blockwise_stack_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Float>?
 ) -> Int32 { stackSumExp(h, xi, yi, n, result) }
 
+/// out[k] = sum_i exp(f_k(xi[i], yi[i])); out_len = count. C entry point
+/// `blockwise_stack_sum_exp_per_spline_f64` (declared and documented in include/blockwise.h);
+/// returns a blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_sum_exp_per_spline_f64")
 public func blockwise_stack_sum_exp_per_spline_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
 ) -> Int32 { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
 
+/// out[k] = sum_i exp(f_k(xi[i], yi[i])); out_len = count. C entry point
+/// `blockwise_stack_sum_exp_per_spline_f32` (declared and documented in include/blockwise.h);
+/// returns a blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_stack_sum_exp_per_spline_f32")
 public func blockwise_stack_sum_exp_per_spline_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,

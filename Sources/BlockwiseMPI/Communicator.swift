@@ -1,3 +1,4 @@
+// Re-exported: the partials and errors in this module's API are Blockwise types.
 public import Blockwise
 internal import CMPI
 

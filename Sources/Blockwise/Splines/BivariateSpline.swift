@@ -121,11 +121,16 @@ public struct BivariateSpline<Element: NDArrayScalar>: Sendable {
     -> NDArray<Element>
   {
     let m = try checkPoints(xi, yi)
-    let (c, axx, axy) = try derivativeForm(derivative)
+    let (differenced, axx, axy) = try derivativeForm(derivative)
     var out = NDArray<Element>(uninitializedShape: [m], count: m)
     guard m > 0 else { return out }
-    c.withUnsafeBufferPointer { cb in
-      let pc = SendablePointer(cb.baseAddress!)
+    // The spline itself reads its stored coefficients: no copy per call.
+    let coef = self.coef
+    func withCoefficients(_ body: (UnsafePointer<Double>) -> Void) {
+      if let d = differenced { d.withUnsafeBufferPointer { body($0.baseAddress!) } } else { body(coef.base) }
+    }
+    withCoefficients { cbase in
+      let pc = SendablePointer(cbase)
       withUnsafePointer(to: axx) { pax in
         withUnsafePointer(to: axy) { pay in
           let (sax, say) = (SendablePointer(pax), SendablePointer(pay))
@@ -140,12 +145,14 @@ public struct BivariateSpline<Element: NDArrayScalar>: Sendable {
     return out
   }
 
-  /// The coefficients and axes of a derivative (the spline itself for (0, 0)).
-  private func derivativeForm(_ d: (x: Int, y: Int)) throws -> ([Double], bw_bspline_axis, bw_bspline_axis) {
+  /// The differenced coefficients and the axes of a derivative (nil
+  /// coefficients for (0, 0): the spline's own).
+  private func derivativeForm(_ d: (x: Int, y: Int)) throws -> ([Double]?, bw_bspline_axis, bw_bspline_axis) {
     for (name, order, k) in [("x", d.x, degree.x), ("y", d.y, degree.y)] where !(0...k).contains(order) {
       throw BlockwiseError.invalidArgument(
         name: "derivative.\(name)", expected: "an order in 0...\(k) (the degree)", got: "\(order)")
     }
+    if d.x == 0 && d.y == 0 { return (nil, bx.axis.pointee, by.axis.pointee) }
     var c = coefficients
     let my = by.coefficientCount
     if d.x > 0 { c = bx.differentiate(c, inner: my, order: d.x) }

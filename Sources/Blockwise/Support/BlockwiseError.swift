@@ -52,6 +52,7 @@ public enum BlockwiseError: Error, CustomStringConvertible, Equatable, Sendable 
   /// and its error's message. Every rank of the job receives this error.
   case rankFailed(rank: Int, message: String)
 
+  /// The message a user reads: what was expected and what came in.
   public var description: String {
     switch self {
     case let .shapeMismatch(expected, got):
