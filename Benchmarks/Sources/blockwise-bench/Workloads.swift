@@ -5,14 +5,19 @@ import Foundation
 
 // MARK: - W1: stack of bilinear splines, total of exp
 
-func workloadW1(_ c: Context) throws -> [Row] {
-  let cmd = c.options
+/// W1's inputs, shared by W1 and W1-cubic (the same seeds, so both
+/// workloads evaluate the same splines' data at the same points): knots
+/// 0..<grid on both axes, `splines` grids of values in [0, 1), `points`
+/// uniform points.
+func w1Inputs(_ cmd: BlockwiseBench) -> (n: Int, g: Int, m: Int, axis: [Double], z: [Double], xs: [Double], ys: [Double]) {
   let n = cmd.splines, g = cmd.grid, m = cmd.points
-  progress("W1: generating \(n) splines on \(g)x\(g), \(m) points")
-  let axis = (0..<g).map(Double.init)
-  let z = uniformArray(n * g * g, 0, 1, seed: 11)
-  let xs = uniformArray(m, 0, Double(g - 1), seed: 12)
-  let ys = uniformArray(m, 0, Double(g - 1), seed: 13)
+  return (n, g, m, (0..<g).map(Double.init), uniformArray(n * g * g, 0, 1, seed: 11),
+          uniformArray(m, 0, Double(g - 1), seed: 12), uniformArray(m, 0, Double(g - 1), seed: 13))
+}
+
+func workloadW1(_ c: Context) throws -> [Row] {
+  let (n, g, m, axis, z, xs, ys) = w1Inputs(c.options)
+  progress("W1: generated \(n) splines on \(g)x\(g), \(m) points")
   let scalarSplines = (0..<n).map { k in ScalarBilinear(x: axis, y: axis, z: Array(z[(k * g * g)..<((k + 1) * g * g)])) }
   let stack = try BilinearSplineStack(x: NDArray(axis), y: NDArray(axis), values: NDArray(z, shape: [n, g, g]))
   let px = NDArray(xs), py = NDArray(ys)
@@ -65,13 +70,8 @@ func workloadW1(_ c: Context) throws -> [Row] {
 /// timed round-robin with the bilinear W1 stack so the cost of the degree
 /// is a ratio from one stretch of time.
 func workloadW1Cubic(_ c: Context) throws -> [Row] {
-  let cmd = c.options
-  let n = cmd.splines, g = cmd.grid, m = cmd.points
+  let (n, g, m, axis, z, xs, ys) = w1Inputs(c.options)
   progress("W1-cubic: fitting \(n) bicubic splines on \(g)x\(g), \(m) points")
-  let axis = (0..<g).map(Double.init)
-  let z = uniformArray(n * g * g, 0, 1, seed: 11)
-  let xs = uniformArray(m, 0, Double(g - 1), seed: 12)
-  let ys = uniformArray(m, 0, Double(g - 1), seed: 13)
   let values = try NDArray(z, shape: [n, g, g])
   let (fit, stack) = try timed { try BivariateSplineStack(x: NDArray(axis), y: NDArray(axis), values: values) }
   progress(String(format: "W1-cubic: fitted %d splines in %.1f ms", n, fit * 1000))
