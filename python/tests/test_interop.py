@@ -56,34 +56,44 @@ def test_contiguous_arrays_pass_without_a_copy(monkeypatch, rng):
 
 
 def test_gil_is_released_while_kernels_run(rng):
-    """Two Python threads calling Blockwise (one pool thread each) take
-    about the time of one call, not two: the GIL is not held."""
-    if len(__import__("os").sched_getaffinity(0)) < 2:
-        pytest.skip("needs 2 cores")
-    a = rng.uniform(-1, 1, 20_000_000)
+    """Python code runs while a Blockwise call is inside its kernels. A
+    counter thread timestamps its iterations while another thread makes
+    one long call; with the GIL held for the call, no iteration could fall
+    inside it (the interpreter hands the GIL over every 5 ms at most, so
+    the window excludes 50 ms at each end). Not a timing threshold: the
+    check is that Python ran at all during the call."""
+    # One long call: 50 splines at 2x10^6 points on one pool thread,
+    # 10^8 exps (~0.2 s).
+    ax = np.arange(20.0)
+    stack = blockwise.BilinearSplineStack(ax, ax, rng.uniform(0, 1, (50, 20, 20)))
+    xi, yi = rng.uniform(0, 19, (2, 2_000_000))
     previous = blockwise.set_num_threads(1)
     try:
-        blockwise.sum_exp(a)  # warm
+        stack.sum_exp(xi[:1000], yi[:1000])  # warm
+        call = {}
+        stop = threading.Event()
+        stamps = []
 
-        def serial():
+        def counter():
+            while not stop.is_set():
+                stamps.append(time.perf_counter())
+
+        def long_call():
             t = time.perf_counter()
-            blockwise.sum_exp(a)
-            blockwise.sum_exp(a)
-            return time.perf_counter() - t
+            stack.sum_exp(xi, yi)
+            call["span"] = (t, time.perf_counter())
 
-        def parallel():
-            threads = [threading.Thread(target=blockwise.sum_exp, args=(a,)) for _ in range(2)]
-            t = time.perf_counter()
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            return time.perf_counter() - t
-
-        # Best of five each: a shared machine only ever makes runs slower.
-        s = min(serial() for _ in range(5))
-        p = min(parallel() for _ in range(5))
-        assert p < 0.8 * s, f"two threads took {p:.3f} s, serial calls {s:.3f} s"
+        c = threading.Thread(target=counter)
+        w = threading.Thread(target=long_call)
+        c.start()
+        w.start()
+        w.join()
+        stop.set()
+        c.join()
+        t0, t1 = call["span"]
+        assert t1 - t0 > 0.11, f"the call took {t1 - t0:.3f} s: too short to tell"
+        inside = [t for t in stamps if t0 + 0.05 < t < t1 - 0.05]
+        assert inside, f"no Python ran during a {t1 - t0:.3f} s call: the GIL was held"
     finally:
         blockwise.set_num_threads(previous)
 
