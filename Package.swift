@@ -121,7 +121,7 @@ let tests: Target = .testTarget(
   path: "Tests/BlockwiseTests",
   exclude: [
     "Fixtures/make_fixtures.py", "Fixtures/make_array_fixtures.py", "Fixtures/make_expression_fixtures.py",
-    "Fixtures/make_npy_fixtures.py", "Fixtures/make_bivariate_fixtures.py",
+    "Fixtures/make_npy_fixtures.py", "Fixtures/make_bivariate_fixtures.py", "Fixtures/make_edge_fixtures.py",
   ],
   resources: [.copy("Fixtures/data")]
 )

@@ -35,8 +35,12 @@ static void exp_f64_generic(const double *x, double *y, long n) {
   for (long i = 0; i < n; i++) y[i] = bw_exp1(x[i]);
 }
 
+void bw_exp_f64_on(int path, const double *x, double *y, long n) {
+  if (path == BW_PATH_AVX2) exp_f64_avx2(x, y, n); else exp_f64_generic(x, y, n);
+}
+
 void bw_exp_f64(const double *x, double *y, long n) {
-  if (bw_isa_is_avx2()) exp_f64_avx2(x, y, n); else exp_f64_generic(x, y, n);
+  bw_exp_f64_on(bw_isa_is_avx2() ? BW_PATH_AVX2 : BW_PATH_GENERIC, x, y, n);
 }
 
 BW_AVX2 static void exp_f32_avx2(const float *x, float *y, long n) {
@@ -55,8 +59,12 @@ static void exp_f32_generic(const float *x, float *y, long n) {
   for (long i = 0; i < n; i++) y[i] = (float)bw_exp1_for_f32((double)x[i]);
 }
 
+void bw_exp_f32_on(int path, const float *x, float *y, long n) {
+  if (path == BW_PATH_AVX2) exp_f32_avx2(x, y, n); else exp_f32_generic(x, y, n);
+}
+
 void bw_exp_f32(const float *x, float *y, long n) {
-  if (bw_isa_is_avx2()) exp_f32_avx2(x, y, n); else exp_f32_generic(x, y, n);
+  bw_exp_f32_on(bw_isa_is_avx2() ? BW_PATH_AVX2 : BW_PATH_GENERIC, x, y, n);
 }
 
 // MARK: arithmetic

@@ -231,9 +231,18 @@ BW_AVX2 static void abs_range_f32_avx2(const float *a, long n, double *lo, doubl
 // outside [LO, HI] from the reference. Portable: SLEEF's scalar function,
 // or the reference outside [LO, HI].
 #define BW_XK_SLEEF_UNARY(NAME, VD, VF, SD, SF, RD, RF, DLO, DHI, FLO, FHI)            \
+  /* One element on the portable path: SLEEF inside [LO, HI], else the reference. */ \
+  static inline double NAME##_f64_one(double v) {                                      \
+    double m = fabs(v);                                                                \
+    return (m < DLO || m > DHI) ? (double)RD((long double)v) : SD(v);                  \
+  }                                                                                    \
+  static inline float NAME##_f32_one(float v) {                                        \
+    double m = fabsf(v);                                                               \
+    return (m < FLO || m > FHI) ? (float)RF((double)v) : SF(v);                        \
+  }                                                                                    \
   static void x_##NAME##_f64_avx2(BW_XK_ARGS(double)) {                                \
     (void)b; (void)bs; (void)c; (void)cs;                                              \
-    if (as == 0) { double r = SD(a[0]); for (long i = 0; i < n; i++) y[i] = r; return; } \
+    if (as == 0) { double r = NAME##_f64_one(a[0]); for (long i = 0; i < n; i++) y[i] = r; return; } \
     long full = n / 4;                                                                 \
     bw_ymm_apply1((const void *)VD, a, y, full);                                       \
     if (full * 4 < n) {                                                                \
@@ -254,7 +263,7 @@ BW_AVX2 static void abs_range_f32_avx2(const float *a, long n, double *lo, doubl
   }                                                                                    \
   static void x_##NAME##_f32_avx2(BW_XK_ARGS(float)) {                                 \
     (void)b; (void)bs; (void)c; (void)cs;                                              \
-    if (as == 0) { float r = SF(a[0]); for (long i = 0; i < n; i++) y[i] = r; return; } \
+    if (as == 0) { float r = NAME##_f32_one(a[0]); for (long i = 0; i < n; i++) y[i] = r; return; } \
     long full = n / 8;                                                                 \
     bw_ymm_apply1((const void *)VF, a, y, full);                                       \
     if (full * 8 < n) {                                                                \
@@ -275,18 +284,11 @@ BW_AVX2 static void abs_range_f32_avx2(const float *a, long n, double *lo, doubl
   }                                                                                    \
   static void x_##NAME##_f64_generic(BW_XK_ARGS(double)) {                             \
     (void)b; (void)bs; (void)c; (void)cs;                                              \
-    for (long i = 0; i < n; i++) {                                                     \
-      double v = a[i * as], m = fabs(v);                                               \
-      y[i] = (m < DLO || m > DHI) ? (double)RD((long double)v) : SD(v);                \
-    }                                                                                  \
+    for (long i = 0; i < n; i++) y[i] = NAME##_f64_one(a[i * as]);                     \
   }                                                                                    \
   static void x_##NAME##_f32_generic(BW_XK_ARGS(float)) {                              \
     (void)b; (void)bs; (void)c; (void)cs;                                              \
-    for (long i = 0; i < n; i++) {                                                     \
-      float v = a[i * as];                                                             \
-      double m = fabsf(v);                                                             \
-      y[i] = (m < FLO || m > FHI) ? (float)RF((double)v) : SF(v);                      \
-    }                                                                                  \
+    for (long i = 0; i < n; i++) y[i] = NAME##_f32_one(a[i * as]);                     \
   }
 
 // Functions SLEEF computes within 1 ulp everywhere: no guard.
@@ -313,16 +315,18 @@ BW_XK_SLEEF_UNARY_ALL(expf_sleef, Sleef_expd4_u10avx2, Sleef_expf8_u10avx2, Slee
 
 // exp: Blockwise's own kernel for Double (0.70 ulp, see bw_internal.h);
 // SLEEF's for Float (8 float lanes per vector instead of 2 x 4 doubles).
-static void x_exp_f64_avx2(BW_XK_ARGS(double)) {
-  (void)b; (void)bs; (void)c; (void)cs;
-  if (as == 0) {
-    double r = bw_exp1(a[0]);
-    for (long i = 0; i < n; i++) y[i] = r;
-    return;
+#define BW_XK_EXP_F64(PATH, WHICH)                                                     \
+  static void x_exp_f64_##PATH(BW_XK_ARGS(double)) {                                   \
+    (void)b; (void)bs; (void)c; (void)cs;                                              \
+    if (as == 0) {                                                                     \
+      double r = bw_exp1(a[0]);                                                        \
+      for (long i = 0; i < n; i++) y[i] = r;                                           \
+      return;                                                                          \
+    }                                                                                  \
+    bw_exp_f64_on(WHICH, a, y, n);                                                     \
   }
-  bw_exp_f64(a, y, n);  // dispatches to its own AVX2 or portable loop
-}
-#define x_exp_f64_generic x_exp_f64_avx2
+BW_XK_EXP_F64(avx2, BW_PATH_AVX2)
+BW_XK_EXP_F64(generic, BW_PATH_GENERIC)
 #define x_exp_f32_avx2 x_expf_sleef_f32_avx2
 #define x_exp_f32_generic x_expf_sleef_f32_generic
 
@@ -359,7 +363,29 @@ static void x_exp_f64_avx2(BW_XK_ARGS(double)) {
     for (long i = 0; i < n; i++) y[i] = SF(a[i * as], b[i * bs]);                      \
   }
 
-BW_XK_SLEEF_BINARY(pow, Sleef_powd4_u10avx2, Sleef_powf8_u10avx2, Sleef_pow_u10, Sleef_powf_u10)
+BW_XK_SLEEF_BINARY(pow_sleef, Sleef_powd4_u10avx2, Sleef_powf8_u10avx2, Sleef_pow_u10, Sleef_powf_u10)
+
+// pow whose result is near or past overflow or underflow: SLEEF's pow
+// overflows early (it returned +inf for results a few hundred ulps below
+// DBL_MAX) and loses subnormal results, so results of magnitude outside
+// [2^-1000, 2^1000] (2^-120, 2^120 for Float), and NaN results, are
+// recomputed from libm in wider precision (long double, double for Float)
+// and rounded once; libm's pow gives C99's special values, as numpy does.
+// Results are thereby within 1 ulp on the whole domain. The check is one
+// compare per element; the recomputed lanes are rare in real data.
+#define BW_POW(T, SFX, PATH, LIM, REF, WIDE)                                           \
+  static void x_pow_##SFX##_##PATH(BW_XK_ARGS(T)) {                                    \
+    x_pow_sleef_##SFX##_##PATH(BW_XK_PASS);                                            \
+    for (long i = 0; i < n; i++) {                                                     \
+      T m = y[i] < 0 ? -y[i] : y[i];                                                   \
+      if (!(m >= (T)(1 / LIM) && m <= (T)LIM))                                         \
+        y[i] = (T)REF((WIDE)a[i * as], (WIDE)b[i * bs]);                               \
+    }                                                                                  \
+  }
+BW_POW(double, f64, avx2, 0x1p1000, powl, long double)
+BW_POW(double, f64, generic, 0x1p1000, powl, long double)
+BW_POW(float, f32, avx2, 0x1p120f, pow, double)
+BW_POW(float, f32, generic, 0x1p120f, pow, double)
 BW_XK_SLEEF_BINARY(arctan2_sleef, Sleef_atan2d4_u10avx2, Sleef_atan2f8_u10avx2, Sleef_atan2_u10, Sleef_atan2f_u10)
 
 // arctan2 whose result is near or below the smallest normal (a tiny y
@@ -430,6 +456,18 @@ static const bw_xk_f32 xk_f32_generic[BW_X_OP_COUNT] = BW_XK_TABLE(f32, generic)
 
 const bw_xk_f64 *bw_expr_table_f64(void) { return bw_isa_is_avx2() ? xk_f64_avx2 : xk_f64_generic; }
 const bw_xk_f32 *bw_expr_table_f32(void) { return bw_isa_is_avx2() ? xk_f32_avx2 : xk_f32_generic; }
+
+void bw_expr_op_f64_on(int path, int op, long n, double *y, const double *a, long as,
+                       const double *b, long bs, const double *c, long cs) {
+  if (op < 0 || op >= BW_X_OP_COUNT) return;
+  (path == BW_PATH_AVX2 ? xk_f64_avx2 : xk_f64_generic)[op](n, y, a, as, b, bs, c, cs);
+}
+
+void bw_expr_op_f32_on(int path, int op, long n, float *y, const float *a, long as,
+                       const float *b, long bs, const float *c, long cs) {
+  if (op < 0 || op >= BW_X_OP_COUNT) return;
+  (path == BW_PATH_AVX2 ? xk_f32_avx2 : xk_f32_generic)[op](n, y, a, as, b, bs, c, cs);
+}
 
 void bw_expr_op_f64(int op, long n, double *y, const double *a, long as, const double *b, long bs,
                     const double *c, long cs) {

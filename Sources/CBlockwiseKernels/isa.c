@@ -51,3 +51,25 @@ int bw_isa_is_avx2(void) {
 }
 
 const char *bw_isa_name(void) { return bw_isa_is_avx2() ? "avx2-fma" : "generic"; }
+
+const char *bw_path_name(int path) {
+  switch (path) {
+  case BW_PATH_GENERIC: return "generic";
+  case BW_PATH_AVX2: return "avx2-fma";
+  default: return NULL;
+  }
+}
+
+int bw_path_supported(int path) {
+  switch (path) {
+  case BW_PATH_GENERIC: return 1;
+  case BW_PATH_AVX2:
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+  default: return 0;
+  }
+}

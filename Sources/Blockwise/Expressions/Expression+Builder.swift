@@ -28,7 +28,9 @@ extension Expression: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
         source: Expression(node: .operation(op, args.map(\.root))).description, column: 0,
         expected: "comparison results (booleans) as operands of \(name)", found: "a number (\(bad.root.source))")
     }
-    self.init(node: .operation(op, args.map(\.root)), error: error)
+    let node: ExpressionNode =
+      args.count == 2 ? .joining(args[0].root, op, args[1].root) : .operation(op, args.map(\.root))
+    self.init(node: node, error: error)
   }
 
   // MARK: Arithmetic

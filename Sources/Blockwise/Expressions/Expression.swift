@@ -137,6 +137,8 @@ public struct Expression<Element: NDArrayScalar>: Sendable, CustomStringConverti
       switch n {
       case let .variable(v): if let s = scalars[v] { return .number(Double(s), weak: false) } else { return n }
       case let .operation(op, args): return .operation(op, args.map(substitute))
+      case let .chain(first, links):
+        return .chain(substitute(first), links.map { ExpressionLink(op: $0.op, operand: substitute($0.operand)) })
       default: return n
       }
     }

@@ -48,6 +48,22 @@ enum ExpressionCompiler {
   /// condition picks its branch. No other rewrite: no `x/c` to `x*(1/c)`,
   /// no reassociation, no contraction into FMA.
   static func fold<Element: NDArrayScalar>(_ node: ExpressionNode, as _: Element.Type) -> ExpressionNode {
+    if case let .chain(first, links) = node {
+      // A run folds its leading constants, left to right, as the nested
+      // tree would: (1 + 2) + x folds, (x + 1) + 2 does not.
+      var head = fold(first, as: Element.self)
+      var rest: [ExpressionLink] = []
+      rest.reserveCapacity(links.count)
+      for link in links {
+        let operand = fold(link.operand, as: Element.self)
+        if rest.isEmpty, let folded = foldConstants(link.op, [head, operand], as: Element.self) {
+          head = folded
+        } else {
+          rest.append(ExpressionLink(op: link.op, operand: operand))
+        }
+      }
+      return .run(head, rest)
+    }
     guard case let .operation(op, rawArgs) = node else { return node }
     let args = rawArgs.map { fold($0, as: Element.self) }
     if op == .pow, case let .constant(bits, _) = args[1] {
@@ -62,8 +78,15 @@ enum ExpressionCompiler {
     if op == .where, let c = constantValue(args[0]) {
       return c.value != 0 || c.value.isNaN ? args[1] : args[2]
     }
+    return foldConstants(op, args, as: Element.self) ?? .operation(op, args)
+  }
+
+  /// `op(args)` as one constant when every argument is a constant, else nil.
+  static func foldConstants<Element: NDArrayScalar>(
+    _ op: ExpressionOp, _ args: [ExpressionNode], as _: Element.Type
+  ) -> ExpressionNode? {
     let values = args.compactMap(constantValue)
-    guard values.count == args.count else { return .operation(op, args) }
+    guard values.count == args.count else { return nil }
     let strong = values.contains { !$0.weak }
     let v: Double
     if strong && Element.self != Double.self {
@@ -123,7 +146,7 @@ enum ExpressionCompiler {
       case let .variable(name): bw_expr_ref(kind: Int32(BW_X_INPUT.rawValue), index: inputIndex[name]!)
       case let .constant(bits, _): constant(Element(Double(bitPattern: bits)))
       case let .boolean(b): constant(b ? 1 : 0)
-      case .operation: nil
+      case .operation, .chain: nil
       }
     }
 
@@ -133,8 +156,8 @@ enum ExpressionCompiler {
     var id: [ExpressionNode: Int] = [:]
     var uses: [Int] = []
     func visit(_ node: ExpressionNode) {
-      guard case let .operation(_, args) = node else { return }
-      if id[node] != nil { return }
+      let args = node.operands
+      guard !args.isEmpty, id[node] == nil else { return }
       for a in args { visit(a) }
       id[node] = order.count
       order.append(node)
@@ -142,39 +165,56 @@ enum ExpressionCompiler {
     }
     visit(root)
     for node in order {
-      if case let .operation(_, args) = node {
-        for a in args { if let k = id[a] { uses[k] += 1 } }
-      }
+      for a in node.operands { if let k = id[a] { uses[k] += 1 } }
     }
 
     var register: [Int: Int32] = [:]
     var free: [Int32] = []
-    for (k, node) in order.enumerated() {
-      guard case let .operation(op, args) = node else { continue }
-      var refs: [bw_expr_ref] = []
-      for a in args {
-        if let r = leaf(a) {
-          refs.append(r)
-        } else {
-          let j = id[a]!
-          refs.append(bw_expr_ref(kind: Int32(BW_X_REGISTER.rawValue), index: register[j]!))
-          uses[j] -= 1
-          if uses[j] == 0 { free.append(register[j]!) }
-        }
-      }
-      let dst: bw_expr_ref
-      if forOutput && k == order.count - 1 {
-        dst = bw_expr_ref(kind: Int32(BW_X_OUTPUT.rawValue), index: 0)
-      } else {
-        free.sort(by: >)
-        let r = free.popLast() ?? Int32(program.registers)
-        if r == Int32(program.registers) { program.registers += 1 }
-        register[k] = r
-        dst = bw_expr_ref(kind: Int32(BW_X_REGISTER.rawValue), index: r)
-      }
+    // The operand's reference; a register whose last use this is goes back
+    // to the free list.
+    func operand(_ a: ExpressionNode) -> bw_expr_ref {
+      if let r = leaf(a) { return r }
+      let j = id[a]!
+      uses[j] -= 1
+      if uses[j] == 0 { free.append(register[j]!) }
+      return bw_expr_ref(kind: Int32(BW_X_REGISTER.rawValue), index: register[j]!)
+    }
+    func allocate() -> bw_expr_ref {
+      free.sort(by: >)
+      let r = free.popLast() ?? Int32(program.registers)
+      if r == Int32(program.registers) { program.registers += 1 }
+      return bw_expr_ref(kind: Int32(BW_X_REGISTER.rawValue), index: r)
+    }
+    func emit(_ op: ExpressionOp, _ dst: bw_expr_ref, _ args: [bw_expr_ref]) {
+      var refs = args
       while refs.count < 3 { refs.append(bw_expr_ref(kind: Int32(BW_X_CONSTANT.rawValue), index: 0)) }
       program.code.append(
         bw_expr_ins(op: op.rawValue, nargs: Int32(args.count), dst: dst, arg: (refs[0], refs[1], refs[2])))
+    }
+    let outputRef = bw_expr_ref(kind: Int32(BW_X_OUTPUT.rawValue), index: 0)
+    for (k, node) in order.enumerated() {
+      let isOutput = forOutput && k == order.count - 1
+      switch node {
+      case let .operation(op, args):
+        let refs = args.map(operand)
+        let dst = isOutput ? outputRef : allocate()
+        if !isOutput { register[k] = dst.index }
+        emit(op, dst, refs)
+      case let .chain(first, links):
+        // Each step into one register (in place), the last into the
+        // output when the run is the whole expression.
+        var acc = operand(first)
+        let reg = allocate()
+        for (i, link) in links.enumerated() {
+          let rhs = operand(link.operand)
+          let dst = isOutput && i == links.count - 1 ? outputRef : reg
+          emit(link.op, dst, [acc, rhs])
+          acc = reg
+        }
+        if isOutput { free.append(reg.index) } else { register[k] = reg.index }
+      default:
+        continue
+      }
     }
     if let r = leaf(root) {
       // A bare variable or constant: a copy makes it the output (or a

@@ -37,6 +37,27 @@ enum ExpressionOp: Int32, Hashable, Sendable, CaseIterable {
     return table
   }()
 
+  /// The op a function name of the source denotes (`"pow"` for `**`).
+  static func named(_ name: String) -> ExpressionOp? { name == "pow" ? .pow : functions[name]?.op }
+
+  /// The documented error bound of the op, in ulps of the exact result,
+  /// on its whole domain and every kernel path (0 for the exact ops).
+  /// The edge-value tests hold every function to it.
+  var ulpBound: Double {
+    switch self {
+    // Correctly rounded IEEE operations.
+    case .sqrt, .add, .subtract, .multiply, .divide, .square, .reciprocal: 0.5
+    // SLEEF's u05 hypot: within 0.5001 ulp.
+    case .hypot: 0.5001
+    // SLEEF's u10 functions, Blockwise's exp, and the libm fallbacks
+    // outside SLEEF's ranges (rounded once from a wider type).
+    case .exp, .expm1, .log, .log2, .log10, .log1p, .sin, .cos, .tan, .arcsin, .arccos, .arctan,
+      .sinh, .cosh, .tanh, .arcsinh, .arccosh, .arctanh, .pow, .arctan2:
+      1.0
+    default: 0
+    }
+  }
+
   /// How the op prints in `Expression.description` and program listings.
   var symbol: String {
     switch self {
@@ -68,6 +89,29 @@ enum ExpressionOp: Int32, Hashable, Sendable, CaseIterable {
   }
 }
 
+/// One step of a left-associative run: `op operand`.
+struct ExpressionLink: Hashable, Sendable {
+  let op: ExpressionOp
+  let operand: ExpressionNode
+}
+
+extension ExpressionOp {
+  /// Binary ops that Python groups left to right at one precedence level;
+  /// a run of them is kept flat (`ExpressionNode.chain`).
+  var chainGroup: Int? {
+    switch self {
+    case .add, .subtract: 1
+    case .multiply, .divide, .fmod: 2
+    case .and: 3
+    case .or: 4
+    default: nil
+    }
+  }
+
+  /// The infix spelling of a chainable op in source form.
+  var infixSymbol: String { self == .fmod ? "%" : symbol }
+}
+
 /// An expression tree. Values, not references: equal subtrees are equal
 /// (and hash alike), which is how a repeated sub-expression is found.
 indirect enum ExpressionNode: Hashable, Sendable {
@@ -79,8 +123,46 @@ indirect enum ExpressionNode: Hashable, Sendable {
   case boolean(Bool)
   case variable(String)
   case operation(ExpressionOp, [ExpressionNode])
+  /// `((first op1 x1) op2 x2) ...`: a run of two or more left-associative
+  /// operations of one precedence level, kept flat so that a long flat
+  /// sum (`a + b + c + ...`, 10^5 characters) is one node and no pass
+  /// over the tree recurses once per term.
+  case chain(ExpressionNode, [ExpressionLink])
 
   static func number(_ v: Double, weak: Bool = true) -> ExpressionNode { .constant(bits: v.bitPattern, weak: weak) }
+
+  /// `lhs op rhs`, extending `lhs` when it is a run of the same
+  /// precedence level (the parser and the Swift builder both build
+  /// through here, so they make the same trees).
+  static func joining(_ lhs: ExpressionNode, _ op: ExpressionOp, _ rhs: ExpressionNode) -> ExpressionNode {
+    guard let group = op.chainGroup else { return .operation(op, [lhs, rhs]) }
+    switch lhs {
+    case let .chain(first, links) where links[0].op.chainGroup == group:
+      return .chain(first, links + [ExpressionLink(op: op, operand: rhs)])
+    case let .operation(op2, args) where args.count == 2 && op2.chainGroup == group:
+      return .chain(args[0], [ExpressionLink(op: op2, operand: args[1]), ExpressionLink(op: op, operand: rhs)])
+    default:
+      return .operation(op, [lhs, rhs])
+    }
+  }
+
+  /// `first` followed by `links`, as the smallest node that says so.
+  static func run(_ first: ExpressionNode, _ links: [ExpressionLink]) -> ExpressionNode {
+    switch links.count {
+    case 0: first
+    case 1: .operation(links[0].op, [first, links[0].operand])
+    default: .chain(first, links)
+    }
+  }
+
+  /// The operands of an operation or a run, in order.
+  var operands: [ExpressionNode] {
+    switch self {
+    case let .operation(_, args): args
+    case let .chain(first, links): [first] + links.map(\.operand)
+    default: []
+    }
+  }
 
   /// Whether the node's value is a boolean.
   var isBoolean: Bool {
@@ -89,6 +171,7 @@ indirect enum ExpressionNode: Hashable, Sendable {
     case .constant, .variable: false
     case let .operation(op, args):
       op.isPredicate || (op == .where && args[1].isBoolean && args[2].isBoolean)
+    case let .chain(_, links): links[0].op.isPredicate
     }
   }
 
@@ -98,7 +181,7 @@ indirect enum ExpressionNode: Hashable, Sendable {
     func walk(_ n: ExpressionNode) {
       switch n {
       case let .variable(v): names.insert(v)
-      case let .operation(_, args): args.forEach(walk)
+      case .operation, .chain: n.operands.forEach(walk)
       default: break
       }
     }
@@ -119,15 +202,26 @@ indirect enum ExpressionNode: Hashable, Sendable {
     case let .variable(name): return name
     case let .operation(op, args):
       switch op {
-      case .neg: return "(-\(args[0].source))"
-      case .not: return "(~\(args[0].source))"
+      // A unary operator prints bare (so n of them re-parse as n levels of
+      // nesting, not 2n); a base of ** that is one is parenthesised below.
+      case .neg: return "-\(args[0].source)"
+      case .not: return "~\(args[0].source)"
       case .copy: return args[0].source
       case .square: return "(\(args[0].source) ** 2)"
       case .reciprocal: return "(\(args[0].source) ** -1)"
       default:
-        if op.isInfix { return "(\(args[0].source) \(op.symbol) \(args[1].source))" }
+        if op.isInfix {
+          var lhs = args[0].source
+          if op == .pow, case let .operation(inner, _) = args[0], inner == .neg || inner == .not { lhs = "(\(lhs))" }
+          return "(\(lhs) \(op.symbol) \(args[1].source))"
+        }
         return "\(op.symbol)(\(args.map(\.source).joined(separator: ", ")))"
       }
+    case let .chain(first, links):
+      // One pair of parentheses: the run parses back to the same run.
+      var s = "(" + first.source
+      for link in links { s += " \(link.op.infixSymbol) \(link.operand.source)" }
+      return s + ")"
     }
   }
 }

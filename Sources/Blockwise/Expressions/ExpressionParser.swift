@@ -43,7 +43,11 @@ struct ExpressionParser {
   var tokens: [ExpressionToken] = []
   var position = 0
   var depth = 0
-  /// Deeper nesting is refused rather than risking the stack.
+  /// Levels of nesting accepted, counted as users count them: each
+  /// parenthesis, unary operator, function call and power's exponent
+  /// opens one level (CPython's parser allows 200 nested parentheses).
+  /// Deeper nesting is refused rather than risking the stack; flat runs
+  /// (`a + b + c ...`) are loops, not nesting, and have no limit.
   static let maximumDepth = 200
 
   init(_ source: String) {
@@ -167,7 +171,9 @@ struct ExpressionParser {
     depth += 1
     defer { depth -= 1 }
     guard depth <= Self.maximumDepth else {
-      throw error("at most \(Self.maximumDepth) levels of nesting", at: current.column, found: current.display)
+      throw error(
+        "at most \(Self.maximumDepth) levels of nesting (parentheses, unary operators, calls, exponents)",
+        at: current.column, found: "level \(depth) at \(current.display)")
     }
     return try body(&self)
   }
@@ -176,49 +182,82 @@ struct ExpressionParser {
     "<": .less, "<=": .lessEqual, ">": .greater, ">=": .greaterEqual, "==": .equal, "!=": .notEqual,
   ]
 
+  /// A left-associative run of one precedence level: `operand` parses
+  /// each operand, `next` consumes and names the operator between two
+  /// (nil ends the run). The links are collected in one array, so a flat
+  /// run of any length costs no recursion and no copy per term.
+  mutating func run(
+    _ operand: (inout ExpressionParser) throws -> ExpressionNode,
+    _ next: (inout ExpressionParser, ExpressionNode) throws -> ExpressionOp?
+  ) throws -> ExpressionNode {
+    let first = try operand(&self)
+    var links: [ExpressionLink] = []
+    var last = first
+    while let op = try next(&self, last) {
+      last = try operand(&self)
+      links.append(ExpressionLink(op: op, operand: last))
+    }
+    return .run(first, links)
+  }
+
   mutating func comparison() throws -> ExpressionNode {
     var left = try logicalOr()
-    var result: ExpressionNode? = nil
+    var tests: [ExpressionNode] = []
     while case let .symbol(s) = current.kind, let op = Self.comparisons[s] {
       position += 1
       let right = try logicalOr()
-      let test = ExpressionNode.operation(op, [left, right])
-      result = result.map { .operation(.and, [$0, test]) } ?? test
+      tests.append(.operation(op, [left, right]))
       left = right
     }
     if isSymbol("=") {
       throw error("'==' for equality (assignment is not an expression)", at: current.column, found: "'='")
     }
-    return result ?? left
+    // a < b < c is (a < b) & (b < c), as Python chains comparisons.
+    guard let first = tests.first else { return left }
+    return .run(first, tests.dropFirst().map { ExpressionLink(op: .and, operand: $0) })
+  }
+
+  /// The logical operator at the current token, consumed, after checking
+  /// that the operand before it is a boolean (the one after it is checked
+  /// by `requireBoolean` on the next round, or after the loop).
+  mutating func logical(_ symbol: String, _ op: ExpressionOp, after left: ExpressionNode) throws -> ExpressionOp? {
+    if symbol == "|" && isSymbol("^") {
+      throw error("'|' or '&' ('^' is not supported)", at: current.column, found: "'^'")
+    }
+    guard isSymbol(symbol) else { return nil }
+    try requireBoolean(left, at: current)
+    position += 1
+    return op
   }
 
   mutating func logicalOr() throws -> ExpressionNode {
-    var left = try logicalAnd()
-    while isSymbol("|") || isSymbol("^") {
-      let token = current
-      if isSymbol("^") { throw error("'|' or '&' ('^' is not supported)", at: token.column, found: "'^'") }
-      position += 1
-      let right = try logicalAnd()
-      try requireBooleans(left, right, at: token)
-      left = .operation(.or, [left, right])
+    var token: ExpressionToken? = nil
+    let node = try run({ p in
+      let operand = try p.logicalAnd()
+      if let t = token { try p.requireBoolean(operand, at: t) }
+      return operand
+    }) { p, left in
+      token = p.current
+      return try p.logical("|", .or, after: left)
     }
-    return left
+    return node
   }
 
   mutating func logicalAnd() throws -> ExpressionNode {
-    var left = try arithmetic()
-    while isSymbol("&") {
-      let token = current
-      position += 1
-      let right = try arithmetic()
-      try requireBooleans(left, right, at: token)
-      left = .operation(.and, [left, right])
+    var token: ExpressionToken? = nil
+    let node = try run({ p in
+      let operand = try p.arithmetic()
+      if let t = token { try p.requireBoolean(operand, at: t) }
+      return operand
+    }) { p, left in
+      token = p.current
+      return try p.logical("&", .and, after: left)
     }
-    return left
+    return node
   }
 
-  func requireBooleans(_ a: ExpressionNode, _ b: ExpressionNode, at token: ExpressionToken) throws {
-    for side in [a, b] where !side.isBoolean {
+  func requireBoolean(_ side: ExpressionNode, at token: ExpressionToken) throws {
+    guard side.isBoolean else {
       throw error(
         "comparison results (booleans) on both sides of \(token.display)", at: token.column,
         found: "a number (\(side.source))")
@@ -226,60 +265,55 @@ struct ExpressionParser {
   }
 
   mutating func arithmetic() throws -> ExpressionNode {
-    var left = try term()
-    while isSymbol("+") || isSymbol("-") {
-      let op: ExpressionOp = isSymbol("+") ? .add : .subtract
-      position += 1
-      left = .operation(op, [left, try term()])
+    try run({ p in try p.term() }) { p, _ in
+      guard p.isSymbol("+") || p.isSymbol("-") else { return nil }
+      let op: ExpressionOp = p.isSymbol("+") ? .add : .subtract
+      p.position += 1
+      return op
     }
-    return left
   }
 
   mutating func term() throws -> ExpressionNode {
-    var left = try factor()
-    while isSymbol("*") || isSymbol("/") || isSymbol("%") || isSymbol("//") || isSymbol("<<") || isSymbol(">>") {
-      let token = current
-      let op: ExpressionOp
+    try run({ p in try p.factor() }) { p, _ in
+      let token = p.current
       switch token.kind {
-      case .symbol("*"): op = .multiply
-      case .symbol("/"): op = .divide
-      case .symbol("%"): op = .fmod
-      default: throw error("'*', '/' or '%' (\(token.display) is not supported)", at: token.column, found: token.display)
+      case .symbol("*"): p.position += 1; return .multiply
+      case .symbol("/"): p.position += 1; return .divide
+      case .symbol("%"): p.position += 1; return .fmod
+      case .symbol("//"), .symbol("<<"), .symbol(">>"):
+        throw p.error("'*', '/' or '%' (\(token.display) is not supported)", at: token.column, found: token.display)
+      default: return nil
       }
-      position += 1
-      left = .operation(op, [left, try factor()])
     }
-    return left
+  }
+
+  /// A unary operator's operand, one level deeper.
+  mutating func unaryOperand() throws -> ExpressionNode {
+    position += 1
+    return try nested { p in try p.factor() }
   }
 
   mutating func factor() throws -> ExpressionNode {
-    try nested { p in
-      if p.isSymbol("-") {
-        p.position += 1
-        return .operation(.neg, [try p.factor()])
+    if isSymbol("-") { return .operation(.neg, [try unaryOperand()]) }
+    if isSymbol("+") { return try unaryOperand() }
+    if isSymbol("~") {
+      let token = current
+      let operand = try unaryOperand()
+      guard operand.isBoolean else {
+        throw error("a comparison result (boolean) after '~'", at: token.column, found: "a number (\(operand.source))")
       }
-      if p.isSymbol("+") {
-        p.position += 1
-        return try p.factor()
-      }
-      if p.isSymbol("~") {
-        let token = p.current
-        p.position += 1
-        let operand = try p.factor()
-        guard operand.isBoolean else {
-          throw p.error("a comparison result (boolean) after '~'", at: token.column, found: "a number (\(operand.source))")
-        }
-        return .operation(.not, [operand])
-      }
-      return try p.power()
+      return .operation(.not, [operand])
     }
+    return try power()
   }
 
   mutating func power() throws -> ExpressionNode {
     let base = try primary()
     if isSymbol("**") {
       position += 1
-      return .operation(.pow, [base, try factor()])  // right-associative, unary allowed
+      // Right-associative, a unary operand allowed (2**-1); the exponent
+      // is one level deeper, so a**b**c... is bounded like nesting.
+      return .operation(.pow, [base, try nested { p in try p.factor() }])
     }
     return base
   }

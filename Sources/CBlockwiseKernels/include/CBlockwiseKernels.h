@@ -18,6 +18,13 @@ extern "C" {
 int bw_isa_is_avx2(void);
 /// "avx2-fma" or "generic".
 const char *bw_isa_name(void);
+/// The kernel paths, numbered for tests that run every path in one
+/// process (the process-wide choice above is unaffected).
+typedef enum { BW_PATH_GENERIC = 0, BW_PATH_AVX2 = 1, BW_PATH_COUNT = 2 } bw_path;
+/// "generic" or "avx2-fma"; NULL outside bw_path.
+const char *bw_path_name(int path);
+/// 1 when this CPU (and build) can run the path.
+int bw_path_supported(int path);
 /// 1 when this C target was compiled with optimisation (`__OPTIMIZE__`).
 /// SwiftPM builds C targets at -O0 in debug, where the kernels run 10-50x
 /// slower; the first kernel call of such a build prints
@@ -34,6 +41,9 @@ int bw_debug_notice_due(void);
 
 void bw_exp_f64(const double *x, double *y, long n);
 void bw_exp_f32(const float *x, float *y, long n);
+/// The same kernels on a given bw_path (for tests; the path must be supported).
+void bw_exp_f64_on(int path, const double *x, double *y, long n);
+void bw_exp_f32_on(int path, const float *x, float *y, long n);
 
 /// The arithmetic operators, numbered once here for C and Swift.
 typedef enum {
@@ -188,6 +198,11 @@ void bw_expr_op_f64(int op, long n, double *y, const double *a, long as, const d
                     const double *c, long cs);
 void bw_expr_op_f32(int op, long n, float *y, const float *a, long as, const float *b, long bs,
                     const float *c, long cs);
+/// The same on a given bw_path (for tests; the path must be supported).
+void bw_expr_op_f64_on(int path, int op, long n, double *y, const double *a, long as,
+                       const double *b, long bs, const double *c, long cs);
+void bw_expr_op_f32_on(int path, int op, long n, float *y, const float *a, long as,
+                       const float *b, long bs, const float *c, long cs);
 
 /// Combines two log-sum-exp partials (shift m, sum s of exp(x - m)) into
 /// (*m, *s) at the larger shift; NaN, +inf and all -inf carried through.
