@@ -134,6 +134,14 @@ let mpiChecks: Target = .executableTarget(
   path: "Tests/BlockwiseMPIChecks"
 )
 
+// Index errors in a release build: a child process per case, its stderr
+// read for the message (`make test-traps`).
+let trapChecks: Target = .executableTarget(
+  name: "blockwise-trap-checks",
+  dependencies: ["Blockwise"],
+  path: "Tests/BlockwiseTrapChecks"
+)
+
 // MARK: - Package
 
 let package = Package(
@@ -148,6 +156,6 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
-    cblas, sleef, mpi, kernels, formats, blockwise, blockwiseMPI, cABI, examples, mpiExample, tests, mpiChecks,
+    cblas, sleef, mpi, kernels, formats, blockwise, blockwiseMPI, cABI, examples, mpiExample, tests, mpiChecks, trapChecks,
   ]
 )

@@ -24,6 +24,15 @@ final class StackHandle {
   }
 }
 
+/// The Swift API's errors in the C ABI's argument names (its `values` is z).
+func cNames<R>(_ body: () throws -> R) throws -> R {
+  do {
+    return try body()
+  } catch BlockwiseError.nonFinite(argument: "values", let index, let value) {
+    throw BlockwiseError.nonFinite(argument: "z", index: index, value: value)
+  }
+}
+
 /// Copies of the knots and values (a handle owns its inputs).
 func gridInputs<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ nx: Int64, _ y: UnsafePointer<E>?, _ ny: Int64, _ z: UnsafePointer<E>?, _ zLen: Int64,
@@ -49,7 +58,7 @@ func createSpline<E: NDArrayScalar>(
     let handle = try resultPointer(out, "spline")
     handle.pointee = nil
     let (xs, ys, zs) = try gridInputs(x, nx, y, ny, z, zLen, layers: nil)
-    store(SplineHandle(wrap(try BilinearSpline(x: xs, y: ys, values: zs))), into: handle)
+    store(SplineHandle(wrap(try cNames { try BilinearSpline(x: xs, y: ys, values: zs) })), into: handle)
   }
 }
 
@@ -61,7 +70,7 @@ func createStack<E: NDArrayScalar>(
     let handle = try resultPointer(out, "stack")
     handle.pointee = nil
     let (xs, ys, zs) = try gridInputs(x, nx, y, ny, z, zLen, layers: count)
-    store(StackHandle(wrap(try BilinearSplineStack(x: xs, y: ys, values: zs))), into: handle)
+    store(StackHandle(wrap(try cNames { try BilinearSplineStack(x: xs, y: ys, values: zs) })), into: handle)
   }
 }
 

@@ -329,6 +329,129 @@ static void test_thread_local_errors(void) {
   CHECK(strstr(blockwise_last_error(), "NULL") != NULL, "this thread's error is unchanged: '%s'", blockwise_last_error());
 }
 
+/* Every entry point with each pointer made NULL (with elements to read or
+   write), each length made negative and each output length made wrong, in
+   turn: the status and a message that names the argument, and nothing
+   written. */
+static int checks_run = 0;
+#define SWEEP(call, want, name)                                                                       \
+  do {                                                                                                \
+    checks_run++;                                                                                     \
+    expect_error((call), (want), (name), #call);                                                      \
+  } while (0)
+
+static void test_argument_sweep(void) {
+  enum { N = 6, NX = 3, NY = 4 };
+  double x[NX] = {0, 1, 2}, y[NY] = {0, 1, 2, 3}, z[2 * NX * NY] = {0}, p[N] = {0.5, 1, 1.5, 0.2, 0.3, 0.4};
+  float xf[NX] = {0, 1, 2}, yf[NY] = {0, 1, 2, 3}, zf[2 * NX * NY] = {0}, pf[N] = {0.5f, 1, 1.5f, 0.2f, 0.3f, 0.4f};
+  double out[2 * N], r;
+  float outf[2 * N], rf;
+  const blockwise_status IA = BLOCKWISE_INVALID_ARGUMENT, SM = BLOCKWISE_SHAPE_MISMATCH;
+  blockwise_spline *s = NULL, *sf = NULL, *none = NULL;
+  blockwise_spline_stack *st = NULL, *stf = NULL, *nostack = NULL;
+  OK(blockwise_spline_create_f64(x, NX, y, NY, z, NX * NY, &s));
+  OK(blockwise_spline_create_f32(xf, NX, yf, NY, zf, NX * NY, &sf));
+  OK(blockwise_stack_create_f64(x, NX, y, NY, z, 2 * NX * NY, 2, &st));
+  OK(blockwise_stack_create_f32(xf, NX, yf, NY, zf, 2 * NX * NY, 2, &stf));
+
+  /* Arrays. */
+  SWEEP(blockwise_exp_f64(NULL, N, out, N), IA, "x");
+  SWEEP(blockwise_exp_f64(p, -1, out, N), IA, "n");
+  SWEEP(blockwise_exp_f64(p, N, NULL, N), IA, "out");
+  SWEEP(blockwise_exp_f64(p, N, out, N - 1), SM, "out");
+  SWEEP(blockwise_exp_f32(NULL, N, outf, N), IA, "x");
+  SWEEP(blockwise_exp_f32(pf, N, outf, N + 1), SM, "out");
+  SWEEP(blockwise_sum_exp_f64(NULL, N, &r), IA, "x");
+  SWEEP(blockwise_sum_exp_f64(p, -3, &r), IA, "n");
+  SWEEP(blockwise_sum_exp_f64(p, N, NULL), IA, "result");
+  SWEEP(blockwise_sum_exp_f32(pf, N, NULL), IA, "result");
+  SWEEP(blockwise_log_sum_exp_f64(NULL, 1, &r), IA, "x");
+  SWEEP(blockwise_log_sum_exp_f32(pf, -1, &rf), IA, "n");
+
+  /* Spline creation. */
+  SWEEP(blockwise_spline_create_f64(NULL, NX, y, NY, z, NX * NY, &none), IA, "x");
+  SWEEP(blockwise_spline_create_f64(x, NX, NULL, NY, z, NX * NY, &none), IA, "y");
+  SWEEP(blockwise_spline_create_f64(x, NX, y, NY, NULL, NX * NY, &none), IA, "z");
+  SWEEP(blockwise_spline_create_f64(x, -NX, y, NY, z, NX * NY, &none), IA, "nx");
+  SWEEP(blockwise_spline_create_f64(x, NX, y, -NY, z, NX * NY, &none), IA, "ny");
+  SWEEP(blockwise_spline_create_f64(x, NX, y, NY, z, NX * NY - 1, &none), SM, "z");
+  SWEEP(blockwise_spline_create_f64(x, NX, y, NY, z, -1, &none), IA, "z_len");
+  SWEEP(blockwise_spline_create_f32(xf, NX, yf, NY, zf, NX * NY, NULL), IA, "spline");
+  SWEEP(blockwise_spline_create_f32(xf, 1, yf, NY, zf, NY, &none), IA, "x");
+  CHECK(none == NULL, "failed creates leave NULL");
+
+  /* Spline calls. */
+  SWEEP(blockwise_spline_ev_f64(NULL, p, p, N, out, N), IA, "spline");
+  SWEEP(blockwise_spline_ev_f64(s, NULL, p, N, out, N), IA, "xi");
+  SWEEP(blockwise_spline_ev_f64(s, p, NULL, N, out, N), IA, "yi");
+  SWEEP(blockwise_spline_ev_f64(s, p, p, -N, out, N), IA, "n");
+  SWEEP(blockwise_spline_ev_f64(s, p, p, N, NULL, N), IA, "out");
+  SWEEP(blockwise_spline_ev_f64(s, p, p, N, out, 2 * N), SM, "out");
+  SWEEP(blockwise_spline_ev_f32(sf, pf, pf, N, outf, N - 1), SM, "out");
+  SWEEP(blockwise_spline_grid_f64(s, NULL, 2, p, 3, out, 6), IA, "gx");
+  SWEEP(blockwise_spline_grid_f64(s, p, 2, NULL, 3, out, 6), IA, "gy");
+  SWEEP(blockwise_spline_grid_f64(s, p, -2, p, 3, out, 6), IA, "ngx");
+  SWEEP(blockwise_spline_grid_f64(s, p, 2, p, -3, out, 6), IA, "ngy");
+  SWEEP(blockwise_spline_grid_f64(s, p, 2, p, 3, out, 5), SM, "out");
+  SWEEP(blockwise_spline_grid_f32(sf, pf, 2, pf, 3, NULL, 6), IA, "out");
+  SWEEP(blockwise_spline_sum_exp_f64(s, NULL, p, N, &r), IA, "xi");
+  SWEEP(blockwise_spline_sum_exp_f64(s, p, p, N, NULL), IA, "result");
+  SWEEP(blockwise_spline_sum_exp_f32(NULL, pf, pf, N, &rf), IA, "spline");
+
+  /* Stacks. */
+  SWEEP(blockwise_stack_create_f64(x, NX, y, NY, z, 2 * NX * NY, -2, &nostack), IA, "count");
+  SWEEP(blockwise_stack_create_f64(x, NX, y, NY, z, NX * NY, 2, &nostack), SM, "z");
+  SWEEP(blockwise_stack_create_f64(x, NX, y, NY, NULL, 2 * NX * NY, 2, &nostack), IA, "z");
+  SWEEP(blockwise_stack_create_f32(xf, NX, yf, NY, zf, 2 * NX * NY, 2, NULL), IA, "stack");
+  CHECK(nostack == NULL, "failed stack creates leave NULL");
+  SWEEP(blockwise_stack_ev_f64(NULL, p, p, N, out, 2 * N), IA, "stack");
+  SWEEP(blockwise_stack_ev_f64(st, NULL, p, N, out, 2 * N), IA, "xi");
+  SWEEP(blockwise_stack_ev_f64(st, p, p, N, out, N), SM, "out");
+  SWEEP(blockwise_stack_ev_f32(stf, pf, NULL, N, outf, 2 * N), IA, "yi");
+  SWEEP(blockwise_stack_sum_exp_f64(st, p, p, -1, &r), IA, "n");
+  SWEEP(blockwise_stack_sum_exp_f64(st, p, p, N, NULL), IA, "result");
+  SWEEP(blockwise_stack_sum_exp_f32(stf, NULL, pf, N, &rf), IA, "xi");
+  SWEEP(blockwise_stack_sum_exp_per_spline_f64(st, p, p, N, out, 3), SM, "out");
+  SWEEP(blockwise_stack_sum_exp_per_spline_f64(st, p, p, N, NULL, 2), IA, "out");
+  SWEEP(blockwise_stack_sum_exp_per_spline_f32(stf, pf, NULL, N, outf, 2), IA, "yi");
+  /* A handle of the other kind. */
+  SWEEP(blockwise_stack_ev_f64((blockwise_spline_stack *)s, p, p, N, out, 2 * N), IA, "stack");
+
+  /* Expressions. */
+  blockwise_expression *e = NULL, *noexpr = NULL;
+  OK(blockwise_expression_create("x * y", 0, &e));
+  const double *in2[2] = {p, p};
+  int64_t len2[2] = {N, N};
+  SWEEP(blockwise_expression_create(NULL, 0, &noexpr), IA, "source");
+  SWEEP(blockwise_expression_create("x", 0, NULL), IA, "expression");
+  SWEEP(blockwise_expression_create("x", 2, &noexpr), IA, "f32");
+  SWEEP(blockwise_expression_evaluate_f64(NULL, in2, len2, 2, out, N), IA, "expression");
+  SWEEP(blockwise_expression_evaluate_f64(e, NULL, len2, 2, out, N), IA, "inputs");
+  SWEEP(blockwise_expression_evaluate_f64(e, in2, NULL, 2, out, N), IA, "inputs");
+  SWEEP(blockwise_expression_evaluate_f64(e, in2, len2, -2, out, N), IA, "n_inputs");
+  SWEEP(blockwise_expression_evaluate_f64(e, in2, len2, 1, out, N), SM, "inputs");
+  SWEEP(blockwise_expression_evaluate_f64(e, in2, len2, 2, out, N - 1), SM, "out");
+  SWEEP(blockwise_expression_evaluate_f64(e, in2, len2, 2, NULL, N), IA, "out");
+  const double *in_null[2] = {p, NULL};
+  SWEEP(blockwise_expression_evaluate_f64(e, in_null, len2, 2, out, N), IA, "y");
+  int64_t len_neg[2] = {N, -1};
+  SWEEP(blockwise_expression_evaluate_f64(e, in2, len_neg, 2, out, N), IA, "y");
+  int64_t len_bad[2] = {N, N - 2};
+  SWEEP(blockwise_expression_evaluate_f64(e, in2, len_bad, 2, out, N), SM, "y");
+  SWEEP(blockwise_expression_reduce_f64(e, (blockwise_reduction)9, in2, len2, 2, &r), IA, "reduction");
+  SWEEP(blockwise_expression_reduce_f64(e, BLOCKWISE_SUM, in2, len2, 2, NULL), IA, "result");
+  const float *in2f[2] = {pf, NULL};
+  SWEEP(blockwise_expression_reduce_f32(e, BLOCKWISE_SUM, in2f, len2, 2, &rf), IA, "y");
+  SWEEP(blockwise_expression_reduce_f32((blockwise_expression *)st, BLOCKWISE_SUM, in2f, len2, 2, &rf), IA,
+        "expression");
+
+  blockwise_expression_free(e);
+  blockwise_spline_free(s);
+  blockwise_spline_free(sf);
+  blockwise_stack_free(st);
+  blockwise_stack_free(stf);
+}
+
 int main(void) {
   test_info();
   test_arrays();
@@ -336,11 +459,12 @@ int main(void) {
   test_stack();
   test_expression();
   test_thread_local_errors();
+  test_argument_sweep();
   if (failures) {
     fprintf(stderr, "blockwise C ABI: %d failure(s)\n", failures);
     return 1;
   }
-  printf("blockwise C ABI: all checks passed (%s kernels, %lld threads)\n", blockwise_kernel_isa(),
-         (long long)blockwise_thread_count());
+  printf("blockwise C ABI: all checks passed (%s kernels, %lld threads; %d bad-argument cases)\n",
+         blockwise_kernel_isa(), (long long)blockwise_thread_count(), checks_run);
   return 0;
 }

@@ -9,6 +9,7 @@ microseconds) is below 1% of any call worth making from Python.
 """
 import ctypes
 import os
+import re
 
 import numpy as np
 
@@ -97,10 +98,14 @@ class BlockwiseError(ValueError):
         self.status = status
 
 
-def check(status):
-    """Raises BlockwiseError with the library's message for a failed call."""
+def check(status, names=None):
+    """Raises BlockwiseError with the library's message for a failed call.
+    `names` maps the C ABI's argument names to the caller's, where they
+    differ (the message then names the argument the caller passed)."""
     if status != 0:
         message = lib.blockwise_last_error().decode("utf-8", "replace")
+        for c_name, py_name in (names or {}).items():
+            message = re.sub(rf"\b{re.escape(c_name)}\b", py_name, message)
         if status == 5:
             raise MemoryError(message)
         raise BlockwiseError(message, status)

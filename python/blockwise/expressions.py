@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import _lib
-from ._arrays import float_dtype, output
+from ._arrays import contiguous, float_dtype, output
 
 # Reductions written around the whole expression, as numexpr's
 # "sum(expr)" (numexpr also has prod, which Blockwise does not).
@@ -44,17 +44,25 @@ class Expression:
         missing = [v for v in self.variables if v not in arrays]
         if missing:
             raise ValueError(f"expression {self.source!r} reads {', '.join(missing)}, which was not given")
-        values = [np.asarray(arrays[v]) for v in self.variables]
+        values = [contiguous(arrays[v], self.dtype, v) for v in self.variables]
         shapes = [a.shape for a in values if a.ndim > 0]
         try:
             shape = np.broadcast_shapes(*shapes) if shapes else ()
         except ValueError:
-            raise ValueError(f"expression {self.source!r}: inputs of shapes {shapes} do not broadcast together") from None
+            # Name the first variable whose shape does not fit the ones before it.
+            seen, owner = (), None
+            for v, a in zip(self.variables, values):
+                try:
+                    seen = np.broadcast_shapes(seen, a.shape)
+                    owner = owner or (v if a.ndim else None)
+                except ValueError:
+                    raise ValueError(f"{v}: expected a shape that broadcasts with {seen} ({owner}'s) in "
+                                     f"expression {self.source!r}, got {a.shape}") from None
+            raise
         bound = []
         for v, a in zip(self.variables, values):
             if a.ndim > 0 and a.shape != shape:
-                a = np.broadcast_to(a, shape)
-            a = np.asarray(a, dtype=self.dtype, order="C")
+                a = np.ascontiguousarray(np.broadcast_to(a, shape))
             bound.append(a)
         size = int(np.prod(shape)) if shape else 1
         pointers = (ctypes.c_void_p * max(len(bound), 1))(*[_lib.address(a) if a.size else None for a in bound])

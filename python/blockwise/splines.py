@@ -7,10 +7,15 @@ from . import _lib
 from ._arrays import contiguous, float_dtype, output
 
 
-def _points(spline_dtype, xi, yi):
-    """xi, yi broadcast together, flat and contiguous, in the dtype the
-    call runs in: float32 only when the spline and both point arrays are."""
+def _points(spline_dtype, xi, yi, broadcast=True):
+    """xi, yi flat and contiguous, in the dtype the call runs in: float32
+    only when the spline and both point arrays are. With broadcast=True
+    (evaluation, as scipy's ev) they broadcast together; reductions over
+    point pairs (broadcast=False) need one xi per yi, so arrays of
+    different shapes are an error rather than a silent broadcast."""
     xa, ya = np.asarray(xi), np.asarray(yi)
+    if not broadcast and xa.shape != ya.shape:
+        raise ValueError(f"xi and yi: expected the same shape (one xi per yi), got {xa.shape} and {ya.shape}")
     try:
         bx, by = np.broadcast_arrays(xa, ya)
     except ValueError:
@@ -97,7 +102,7 @@ class BilinearSpline(_Handle):
 
     def sum_exp(self, xi, yi):
         """sum(exp(self.ev(xi, yi))), fused: no array of values is made."""
-        px, py, _, dt = _points(self.dtype, xi, yi)
+        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
         r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
         _lib.check(_lib.function("blockwise_spline_sum_exp", dt)(
             self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
@@ -122,7 +127,7 @@ class BilinearSplineStack(_Handle):
         handle = ctypes.c_void_p()
         _lib.check(_lib.function("blockwise_stack_create", dt)(
             _lib.address(x), x.size, _lib.address(y), y.size, _lib.address(z3), z3.size, z3.shape[0],
-            ctypes.byref(handle)))
+            ctypes.byref(handle)), names={"z": "z3"})
         self._handle = handle.value
         self.dtype = dt
         self.count = z3.shape[0]
@@ -142,7 +147,7 @@ class BilinearSplineStack(_Handle):
     def sum_exp(self, xi, yi):
         """sum over splines and points of exp(f_k(xi, yi)), fused, in double;
         identical for any thread count."""
-        px, py, _, dt = _points(self.dtype, xi, yi)
+        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
         r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
         _lib.check(_lib.function("blockwise_stack_sum_exp", dt)(
             self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
@@ -150,7 +155,7 @@ class BilinearSplineStack(_Handle):
 
     def sum_exp_per_spline(self, xi, yi):
         """For each spline k, sum over points of exp(f_k(xi, yi)): shape (n,)."""
-        px, py, _, dt = _points(self.dtype, xi, yi)
+        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
         out = np.empty(self.count, dtype=dt)
         _lib.check(_lib.function("blockwise_stack_sum_exp_per_spline", dt)(
             self._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))

@@ -94,8 +94,8 @@ extension NDArray {
   ///   of range traps with a message, as `Array` does).
   /// - Complexity: O(rank), no copy.
   public func row(_ i: Int) -> NDArray {
-    precondition(rank >= 1, "NDArray.row: needs rank >= 1, got a rank-0 array")
-    precondition(i >= 0 && i < shape[0], "NDArray.row: index \(i) out of range 0..<\(shape[0])")
+    require(rank >= 1, "NDArray.row: needs rank >= 1, got a rank-0 array")
+    require(i >= 0 && i < shape[0], "NDArray.row: index \(i) out of range 0..<\(shape[0])")
     let inner = Array(shape.dropFirst())
     let stride = inner.reduce(1, *)
     return NDArray(storage: storage, offset: offset + i * stride, shape: inner, count: stride)
@@ -106,8 +106,8 @@ extension NDArray {
   /// - Precondition: `rank >= 1` and `range` within `0..<shape[0]`.
   /// - Complexity: O(rank), no copy.
   public func rows(_ range: Range<Int>) -> NDArray {
-    precondition(rank >= 1, "NDArray.rows: needs rank >= 1, got a rank-0 array")
-    precondition(
+    require(rank >= 1, "NDArray.rows: needs rank >= 1, got a rank-0 array")
+    require(
       range.lowerBound >= 0 && range.upperBound <= shape[0],
       "NDArray.rows: range \(range) out of bounds 0..<\(shape[0])")
     let stride = shape.dropFirst().reduce(1, *)

@@ -50,13 +50,13 @@ extension NDArray {
   /// - Precondition: a 2-D array and ranges within its extents (indices,
   ///   as for `Array`; `slice(axis:_:)` throws instead).
   public subscript(rows rows: Range<Int>, columns columns: Range<Int>) -> NDArray {
-    precondition(rank == 2, "NDArray[rows:columns:]: needs a 2-D array, got shape \(shape)")
-    precondition(
+    require(rank == 2, "NDArray[rows:columns:]: needs a 2-D array, got shape \(shape)")
+    require(
       rows.lowerBound >= 0 && rows.upperBound <= shape[0] && columns.lowerBound >= 0
         && columns.upperBound <= shape[1],
       "NDArray[rows:columns:]: \(rows), \(columns) out of bounds for shape \(shape)")
     let r = self.rows(rows)
-    do { return try r.slice(axis: 1, columns) } catch { preconditionFailure("\(error)") }
+    do { return try r.slice(axis: 1, columns) } catch { blockwiseTrap("\(error)") }
   }
 
   /// Copies a 2-D plane, `dst[i * ldd + j] = src[i * rowStride + j * columnStride]`,

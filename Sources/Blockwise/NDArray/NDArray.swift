@@ -158,12 +158,12 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
 
   @inlinable
   func flatIndex(_ indices: [Int]) -> Int {
-    precondition(
+    require(
       indices.count == shape.count,
       "NDArray subscript: \(indices.count) indices for an array of rank \(shape.count)")
     var flat = 0
     for (axis, i) in indices.enumerated() {
-      precondition(
+      require(
         i >= 0 && i < shape[axis],
         "NDArray subscript: index \(i) out of range 0..<\(shape[axis]) on axis \(axis) of shape \(shape)")
       flat = flat * shape[axis] + i

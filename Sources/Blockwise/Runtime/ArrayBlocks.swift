@@ -37,7 +37,7 @@ public struct ArrayBlock<Element: NDArrayScalar>: RandomAccessCollection, @unche
   ///
   /// - Precondition: `i` is in `indices` (as for `Array`, out of range traps).
   public subscript(i: Int) -> Element {
-    precondition(indices.contains(i), "ArrayBlock: position \(i) out of range \(indices)")
+    require(indices.contains(i), "ArrayBlock: position \(i) out of range \(indices)")
     return base[i]
   }
 
@@ -85,11 +85,11 @@ public struct MutableArrayBlock<Element: NDArrayScalar>: RandomAccessCollection,
   /// - Precondition: `i` is in `indices`.
   public subscript(i: Int) -> Element {
     get {
-      precondition(indices.contains(i), "MutableArrayBlock: position \(i) out of range \(indices)")
+      require(indices.contains(i), "MutableArrayBlock: position \(i) out of range \(indices)")
       return base[i]
     }
     nonmutating set {
-      precondition(indices.contains(i), "MutableArrayBlock: position \(i) out of range \(indices)")
+      require(indices.contains(i), "MutableArrayBlock: position \(i) out of range \(indices)")
       base[i] = newValue
     }
   }
@@ -110,7 +110,7 @@ extension NDArray {
   ///
   /// - Precondition: `range` within `0 ..< count`.
   public func block(_ range: Range<Int>) -> ArrayBlock<Element> {
-    precondition(range.lowerBound >= 0 && range.upperBound <= count, "NDArray.block: \(range) out of 0..<\(count)")
+    require(range.lowerBound >= 0 && range.upperBound <= count, "NDArray.block: \(range) out of 0..<\(count)")
     return ArrayBlock(base: UnsafePointer(basePointer), indices: range)
   }
 
