@@ -2,11 +2,14 @@
 # on a fresh Debian machine with Swift installed.
 
 SHELL := /bin/bash
+, := ,
+# A pipeline fails when any stage fails (the output filters below).
+.SHELLFLAGS := -o pipefail -c
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: deps build test test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+.PHONY: deps build test test-swift test-traps test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
 	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
@@ -27,20 +30,56 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Both kernel paths: AVX2+FMA (when the CPU has it) and the portable one;
-# the seed examples; every expression function's worst error over 10^6
-# arguments on both paths; 10^6 fuzz runs per file parser (seed fixed, so
-# CI sees the same inputs; `make fuzz FUZZ_SEED=0` explores afresh).
+# SwiftPM warns, on every build, about a file ZIPFoundation 0.9.20 ships
+# (Resources/PrivacyInfo.xcprivacy, an Apple privacy manifest its own
+# manifest does not declare). It is a third party's packaging, which our
+# manifest cannot change; these two lines, and only they, are dropped from
+# SwiftPM's output so that `make test` shows what needs attention.
+QUIET_THIRD_PARTY = 2>&1 | grep --line-buffered -v \
+	-e "'zipfoundation': found 1 file(s) which are unhandled" -e "ZIPFoundation/Resources/PrivacyInfo.xcprivacy"
+# One summary line per test layer, printed together at the end of `make test`.
+SUMMARY := .build/test-summary.txt
+record = mkdir -p .build && echo "$(1)" >> $(SUMMARY)
+
+# Every test layer, each ending in its own summary line, then those lines
+# together: Swift (every kernel path the CPU has, in one run, and the
+# whole suite again on the portable path), the seed examples, every
+# expression function's worst error over 10^6 arguments on both paths,
+# 10^6 fuzz runs per file parser (seed fixed, so CI sees the same inputs;
+# `make fuzz FUZZ_SEED=0` explores afresh), MPI, the C ABI, index traps in
+# a release build, and Python.
 test: deps
-	$(SWIFT) build --build-tests $(TEST_FLAGS)
-	$(SWIFT) test --skip-build $(TEST_FLAGS)
-	BLOCKWISE_ISA=generic $(SWIFT) test --skip-build $(TEST_FLAGS)
-	$(SWIFT) run $(TEST_FLAGS) blockwise-examples all
+	@rm -f $(SUMMARY)
+	$(MAKE) --no-print-directory test-swift
+	$(SWIFT) run $(TEST_FLAGS) blockwise-examples all $(QUIET_THIRD_PARTY)
 	$(MAKE) --no-print-directory expression-accuracy
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory test-mpi
 	$(MAKE) --no-print-directory test-c
+	$(MAKE) --no-print-directory test-traps
 	$(MAKE) --no-print-directory test-python
+	@echo "== test summary =="; cat $(SUMMARY)
+
+# swift-testing only (--disable-xctest: the suite has no XCTest cases, and
+# XCTest's "Executed 0 tests" would only confuse). The edge-value tests run
+# every kernel path the CPU has in this one process; the second run takes
+# the whole suite down the portable path too.
+test-swift: deps
+	$(SWIFT) build --build-tests $(TEST_FLAGS) $(QUIET_THIRD_PARTY)
+	@for isa in default generic; do \
+	  env $$( [ $$isa = generic ] && echo BLOCKWISE_ISA=generic ) $(SWIFT) test --skip-build --disable-xctest $(TEST_FLAGS) \
+	    2>&1 | tee .build/swift-test-$$isa.log | grep --line-buffered -v "^\[" || exit 1; \
+	  line=$$(grep -a "Test run with" .build/swift-test-$$isa.log | tail -1); \
+	  n=$$(echo "$$line" | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/'); \
+	  echo "Swift ($$( [ $$isa = generic ] && echo generic kernel path || echo best kernel path, every path for edge values)): $$n passed, 0 failed" >> $(SUMMARY); \
+	done
+
+# Index errors in a release build stop with a message naming the index
+# and the bounds (a child process per case; its stderr is read).
+test-traps: deps
+	$(SWIFT) build -c release --product blockwise-trap-checks $(QUIET_THIRD_PARTY)
+	$$($(SWIFT) build -c release --show-bin-path 2>/dev/null)/blockwise-trap-checks | tee .build/traps.log
+	@$(call record,$$(grep -a "Trap messages" .build/traps.log | sed -E 's/.*: ([0-9]+ passed, [0-9]+ failed)/Traps (release build): \1/'))
 
 test-generic: deps
 	BLOCKWISE_ISA=generic $(SWIFT) test
@@ -96,8 +135,9 @@ exp-accuracy: deps
 expression-accuracy: deps
 	mkdir -p .build
 	$(CC_KERNELS) scripts/expr_accuracy.c $(KERNEL_SOURCES) -o .build/expression-accuracy -lsleef -lm -lpthread
-	.build/expression-accuracy
-	BLOCKWISE_ISA=generic .build/expression-accuracy
+	.build/expression-accuracy | tee .build/expression-accuracy.log
+	BLOCKWISE_ISA=generic .build/expression-accuracy | tee -a .build/expression-accuracy.log
+	@$(call record,Expression accuracy (10^6 arguments per function and path): $$(grep -c " worst " .build/expression-accuracy.log) passed$(,) 0 failed)
 
 # libFuzzer over the file parsers (.npy headers, .npz directories and
 # members, CSV) with AddressSanitizer and UBSan: the committed corpus and
@@ -128,6 +168,7 @@ fuzz: deps
 	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written|^==" ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
+	@$(call record,Fuzz ($(FUZZ_RUNS) runs per parser): $(words $(FUZZ_TARGETS)) passed$(,) 0 failed)
 
 # mpirun as this project's machines need it: --oversubscribe (more ranks
 # than the 2 cores), --bind-to none (a rank's pool threads need cores of
@@ -143,8 +184,8 @@ MPIRUN = env OMPI_MCA_plm_rsh_agent=sh OMPI_MCA_btl_vader_single_copy_mechanism=
 # process, uneven and empty shards, mapped .npy shards, MPI errors), then a
 # rank that fails: every rank must exit non-zero naming it, within 60 s.
 test-mpi: deps
-	$(SWIFT) build --product blockwise-mpi-checks $(TEST_FLAGS)
-	$(eval CHECKS := $(shell $(SWIFT) build --show-bin-path $(TEST_FLAGS))/blockwise-mpi-checks)
+	$(SWIFT) build --product blockwise-mpi-checks $(TEST_FLAGS) $(QUIET_THIRD_PARTY)
+	$(eval CHECKS := $(shell $(SWIFT) build --show-bin-path $(TEST_FLAGS) 2>/dev/null)/blockwise-mpi-checks)
 	for n in 1 2 3; do BLOCKWISE_QUIET_DEBUG=1 timeout 300 $(MPIRUN) -np $$n $(CHECKS) || exit 1; done
 	@BLOCKWISE_QUIET_DEBUG=1 timeout 60 $(MPIRUN) -np 3 $(CHECKS) --fail-on-rank 1 > .build/mpi-failure.log 2>&1; \
 	  rc=$$?; \
@@ -152,6 +193,7 @@ test-mpi: deps
 	  for r in 0 1 2; do grep -q "rank $$r of 3: rank 1 failed: /data/shard-1.npy" .build/mpi-failure.log || \
 	    { echo "rank $$r did not report rank 1's failure:"; cat .build/mpi-failure.log; exit 1; }; done; \
 	  echo "collective failure: every rank exited non-zero naming rank 1 (exit $$rc)"
+	@$(call record,MPI (1$(,) 2 and 3 ranks$(,) and a failing rank): 4 passed$(,) 0 failed)
 
 # W1 at 10^8 points across MPI ranks beside one process (inputs written
 # once to MPI_DATA, 1.6 GB), in one table; every total must be the same bits.
@@ -172,16 +214,17 @@ bench-mpi: deps
 CABI_INCLUDE := Sources/BlockwiseC/include
 CC_CABI = cc -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pedantic -I$(CABI_INCLUDE)
 release-c-library: deps
-	$(SWIFT) build -c release --product BlockwiseC
+	$(SWIFT) build -c release --product BlockwiseC $(QUIET_THIRD_PARTY)
 test-c: release-c-library
-	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path))
+	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null))
 	$(CC_CABI) -O1 -ffp-contract=off Tests/CABI/blockwise_c_test.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) \
 	  -lm -lpthread -o .build/blockwise-c-test
-	.build/blockwise-c-test
-	BLOCKWISE_ISA=generic .build/blockwise-c-test
+	.build/blockwise-c-test | tee .build/c-abi.log
+	BLOCKWISE_ISA=generic .build/blockwise-c-test | tee -a .build/c-abi.log
+	@$(call record,C ABI (both kernel paths): $$(grep -a "C ABI:" .build/c-abi.log | grep -oE "[0-9]+ passed" | awk '{s += $$1} END {print s}') passed$(,) 0 failed)
 	$(MAKE) --no-print-directory example-c EXAMPLE_ARGS=100000
 example-c: release-c-library
-	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path))
+	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null))
 	$(CC_CABI) -O2 Examples/c/w1.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) -o .build/w1-c
 	.build/w1-c $(EXAMPLE_ARGS)
 
@@ -198,8 +241,9 @@ test-python: python-deps release-c-library
 	@start=$$(date +%s); \
 	$(PYTHON) -m pip install --quiet --root-user-action=ignore --no-build-isolation --force-reinstall --no-deps ./python && \
 	rm -rf python/build python/*.egg-info && \
-	$(PYTHON) -m pytest python/tests -q -p no:cacheprovider && \
-	echo "Python part: $$(( $$(date +%s) - start )) s (install included)"
+	$(PYTHON) -m pytest python/tests -q -p no:cacheprovider | tee .build/python.log && \
+	echo "Python part: $$(( $$(date +%s) - start )) s (install included)" && \
+	$(call record,Python: $$(grep -oE "[0-9]+ passed" .build/python.log | tail -1)$(,) 0 failed)
 
 # Seed 001's W1 on Ray beside Ray + numpy and Blockwise alone, and the
 # Python-call overhead against the Swift call (installs ray when missing).

@@ -10,8 +10,14 @@
 // no reassociation). exp (Double) is Blockwise's own (0.70 ulp, see
 // bw_internal.h); every other function is SLEEF's: u10 functions within
 // 1.0 ulp of the exact result (so within 1 ulp of the correctly rounded
-// one), hypot within 0.5 ulp, fmod exact. The AVX2 path calls SLEEF's
-// 256-bit AVX2 functions, the portable path SLEEF's scalar ones.
+// one), hypot within 0.5001 ulp, fmod exact. The AVX2 path calls SLEEF's
+// 256-bit AVX2 functions, the portable path SLEEF's scalar ones. Where a
+// SLEEF routine's good range is narrower than the type's (see each guard
+// below: log1p, sinh, cosh, tanh, arcsinh, arccosh, arctanh, pow,
+// arctan2), the arguments outside it are recomputed from libm in a wider
+// type, on both paths and for broadcast operands alike, so the bounds
+// hold on the whole domain; Tests/BlockwiseTests/EdgeValueTests checks
+// every function at its edges on every path against mpmath.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
 #include "bw_sleef.h"

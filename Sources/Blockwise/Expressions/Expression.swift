@@ -28,10 +28,23 @@ internal import CBlockwiseKernels
 ///   reassociated; comparisons, `where`, `minimum`/`maximum` (NaN wins) and
 ///   the other exact functions likewise. An expression of these alone
 ///   gives exactly numpy's result for the same arrays and type.
-/// - Functions are within 1 ulp of the correctly rounded result on their
-///   whole domain, on every kernel path (SLEEF's u10 functions; Blockwise's
-///   own `exp` for Double), with numpy's special values (`log(0) = -inf`,
-///   `log(-1) = NaN`, `sqrt(-0.0) = -0.0`, NaN in NaN out).
+/// - Functions are within 1 ulp of the exact result on their whole
+///   domain, on every kernel path, in Double and Float (`sqrt` correctly
+///   rounded, `hypot` within 0.5001 ulp): SLEEF's u10 functions, and
+///   Blockwise's own `exp` for Double, with numpy's special values
+///   (`log(0) = -inf`, `log(-1) = NaN`, `sqrt(-0.0) = -0.0`, NaN in NaN
+///   out). Where SLEEF's range is narrower than the type's, the kernel
+///   recomputes those arguments from libm in a wider type, rounded once:
+///   `pow` results beyond 2^±1000 (2^±120 in Float), where SLEEF's pow
+///   overflows early and loses subnormals; `log1p`, `arcsinh`, `arccosh`
+///   of huge arguments; `sinh`, `cosh` near overflow; tiny arguments of
+///   `sinh`, `tanh`, `arcsinh`, `arctanh`; subnormal `arctan2` results.
+///   Edge inputs (zeros, infinities, NaN, subnormals, the overflow and
+///   underflow thresholds and the ulps around them) are tested on every
+///   path against mpmath at 60 digits.
+/// - Nesting counts one level per parenthesis, unary operator, call or
+///   exponent, up to 200 (CPython's limit); flat runs (`a + b + c ...`)
+///   are loops and may be of any length.
 /// - Float expressions compute in Float, as numpy does for float32 arrays;
 ///   reductions accumulate in Double.
 /// - Number literals are numpy's "weak" Python scalars: constant
