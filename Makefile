@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: deps build test test-swift test-traps test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+.PHONY: deps build test test-swift test-traps golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
 	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
@@ -80,6 +80,13 @@ test-traps: deps
 	$(SWIFT) build -c release --product blockwise-trap-checks $(QUIET_THIRD_PARTY)
 	$$($(SWIFT) build -c release --show-bin-path 2>/dev/null)/blockwise-trap-checks | tee .build/traps.log
 	@$(call record,$$(grep -a "Trap messages" .build/traps.log | sed -E 's/.*: ([0-9]+ passed, [0-9]+ failed)/Traps (release build): \1/'))
+
+# Re-records Tests/BlockwiseTests/Fixtures/data/golden-bits.json (every
+# kernel path this CPU has): only for a deliberate change of results.
+golden-bits: deps
+	$(SWIFT) build --build-tests $(QUIET_THIRD_PARTY)
+	BLOCKWISE_GOLDEN_WRITE=$(CURDIR)/Tests/BlockwiseTests/Fixtures/data/golden-bits.json \
+	  $(SWIFT) test --skip-build --disable-xctest --filter "GoldenBitsTests/record"
 
 test-generic: deps
 	BLOCKWISE_ISA=generic $(SWIFT) test

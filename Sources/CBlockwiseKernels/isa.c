@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bw_isa_avx2 = 0;
 static pthread_once_t bw_isa_once = PTHREAD_ONCE_INIT;
 
 int bw_kernels_optimized(void) {
@@ -34,23 +33,42 @@ int bw_debug_notice_due(void) {
   return !(quiet && strcmp(quiet, "1") == 0);
 }
 
+// The process-wide path: chosen once from the CPU and BLOCKWISE_ISA.
+static int bw_default_path = BW_PATH_GENERIC;
+
 static void bw_isa_detect(void) {
   // Every kernel entry point dispatches through here, so this is the first
   // kernel call of the process: the place to say the build is unoptimised.
   if (bw_debug_notice_due()) bw_report(bw_debug_build_notice());
-  __builtin_cpu_init();
-  int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  int path = bw_path_supported(BW_PATH_AVX2) ? BW_PATH_AVX2 : BW_PATH_GENERIC;
   const char *forced = getenv("BLOCKWISE_ISA");
-  if (forced && strcmp(forced, "generic") == 0) avx2 = 0;
-  bw_isa_avx2 = avx2;
+  if (forced && strcmp(forced, "generic") == 0) path = BW_PATH_GENERIC;
+  bw_default_path = path;
 }
 
-int bw_isa_is_avx2(void) {
+// Each thread's path: the process-wide one unless a test switched this
+// thread (bw_path_set_for_thread). The pool hands the submitting thread's
+// path to its workers with each job, so a switched thread's calls run on
+// its path all the way through, while other threads are unaffected.
+static _Thread_local int bw_thread_path = -1;
+
+int bw_active_path(void) {
+  int p = bw_thread_path;
+  if (__builtin_expect(p >= 0, 1)) return p;
   pthread_once(&bw_isa_once, bw_isa_detect);
-  return bw_isa_avx2;
+  return bw_thread_path = bw_default_path;
 }
 
-const char *bw_isa_name(void) { return bw_isa_is_avx2() ? "avx2-fma" : "generic"; }
+int bw_path_set_for_thread(int path) {
+  int previous = bw_active_path();
+  if (!bw_path_supported(path)) return -1;
+  bw_thread_path = path;
+  return previous;
+}
+
+int bw_isa_is_avx2(void) { return bw_active_path() == BW_PATH_AVX2; }
+
+const char *bw_isa_name(void) { return bw_path_name(bw_active_path()); }
 
 const char *bw_path_name(int path) {
   switch (path) {

@@ -98,6 +98,7 @@ static bw_block_fn job_fn;
 static void *job_ctx;
 static long job_blocks;
 static int job_workers;      // workers (not counting the caller) on this job
+static int job_path;         // the submitting thread's kernel path
 static atomic_long next_block;
 static atomic_int configured = 0;  // 0: not yet read
 // The generation current when each worker was spawned: a worker created for
@@ -197,7 +198,11 @@ static void *worker_main(void *arg) {
     bw_block_fn fn = job_fn;
     void *ctx = job_ctx;
     long nb = job_blocks;
+    int path = job_path;
     pthread_mutex_unlock(&state_lock);
+    // The submitting thread's kernel path (the same for every job unless a
+    // test switched that thread).
+    if (bw_active_path() != path) bw_path_set_for_thread(path);
     run_blocks(fn, ctx, nb, index + 1);
     pthread_mutex_lock(&state_lock);
     if (--active == 0) pthread_cond_signal(&done_cv);
@@ -244,6 +249,7 @@ void bw_pool_run(long nblocks, bw_block_fn fn, void *ctx, int max_threads) {
   job_ctx = ctx;
   job_blocks = nblocks;
   job_workers = workers;
+  job_path = bw_active_path();
   active = workers;
   atomic_store(&next_block, 0);
   generation++;

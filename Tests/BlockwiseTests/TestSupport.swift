@@ -111,3 +111,17 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
   }
   return out
 }
+
+// MARK: - Kernel paths
+
+/// Runs `body` once on every kernel path this CPU has (in this process,
+/// on this thread), and prints the paths it could not run here.
+func withEachKernelPath(_ body: (String) throws -> Void) throws {
+  for path in kernelPaths {
+    if path.supported {
+      try withKernelPath(path.name) { try body(path.name) }
+    } else {
+      print("kernel path \(path.name): not run on this CPU")
+    }
+  }
+}

@@ -25,3 +25,28 @@ public var openBLASConfiguration: String {
 public var openBLASThreadCount: Int {
   Int(openblas_get_num_threads())
 }
+
+// MARK: - Kernel paths for tests
+
+/// Every kernel path of this build, by name, and whether this CPU runs it.
+var kernelPaths: [(name: String, supported: Bool)] {
+  (0..<Int32(BW_PATH_COUNT.rawValue)).map { p in (String(cString: bw_path_name(p)), bw_path_supported(p) != 0) }
+}
+
+/// Runs `body` with the calling thread (and the pool's work on its
+/// behalf) on the kernel path `name`, then restores the thread's path.
+/// Other threads keep theirs, so tests running in parallel are unaffected.
+/// - Throws: `BlockwiseError.invalidArgument` for a path this build or CPU
+///   cannot run.
+func withKernelPath<R>(_ name: String, _ body: () throws -> R) throws -> R {
+  guard let p = (0..<Int32(BW_PATH_COUNT.rawValue)).first(where: { String(cString: bw_path_name($0)) == name }) else {
+    throw BlockwiseError.invalidArgument(
+      name: "kernel path", expected: kernelPaths.map(\.name).joined(separator: ", "), got: name)
+  }
+  let previous = bw_path_set_for_thread(p)
+  guard previous >= 0 else {
+    throw BlockwiseError.invalidArgument(name: "kernel path", expected: "one this CPU runs", got: name)
+  }
+  defer { bw_path_set_for_thread(previous) }
+  return try body()
+}

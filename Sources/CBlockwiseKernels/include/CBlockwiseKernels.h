@@ -25,6 +25,12 @@ typedef enum { BW_PATH_GENERIC = 0, BW_PATH_AVX2 = 1, BW_PATH_COUNT = 2 } bw_pat
 const char *bw_path_name(int path);
 /// 1 when this CPU (and build) can run the path.
 int bw_path_supported(int path);
+/// The calling thread's path (the process-wide one unless switched).
+int bw_active_path(void);
+/// Switches the calling thread (and the pool's work on its behalf) to
+/// `path`, for tests that run every path in one process; returns the
+/// previous path, or -1 (nothing changed) for a path this CPU cannot run.
+int bw_path_set_for_thread(int path);
 /// 1 when this C target was compiled with optimisation (`__OPTIMIZE__`).
 /// SwiftPM builds C targets at -O0 in debug, where the kernels run 10-50x
 /// slower; the first kernel call of such a build prints
