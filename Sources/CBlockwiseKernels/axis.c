@@ -8,6 +8,7 @@
 // pairwise), and with them every bit, whatever the thread count or tiling.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
+#include "bw_dispatch.h"
 
 // MARK: sum
 
@@ -45,12 +46,10 @@ static void rows_sum_f32_generic(const float *x, long rows, long ld, long cols, 
 }
 
 void bw_rows_sum_f64(const double *x, long rows, long ld, long cols, double *acc) {
-  if (bw_isa_is_avx2()) rows_sum_f64_avx2(x, rows, ld, cols, acc);
-  else rows_sum_f64_generic(x, rows, ld, cols, acc);
+  bw_kernels()->rows_sum_f64(x, rows, ld, cols, acc);
 }
 void bw_rows_sum_f32(const float *x, long rows, long ld, long cols, double *acc) {
-  if (bw_isa_is_avx2()) rows_sum_f32_avx2(x, rows, ld, cols, acc);
-  else rows_sum_f32_generic(x, rows, ld, cols, acc);
+  bw_kernels()->rows_sum_f32(x, rows, ld, cols, acc);
 }
 
 // MARK: sum of exp
@@ -89,13 +88,11 @@ BW_ROWS_SUM_EXP_GENERIC(rows_sum_exp_f32_generic, float)
 
 void bw_rows_sum_exp_f64(const double *x, long rows, long ld, long cols, const double *shift,
                          double *acc) {
-  if (bw_isa_is_avx2()) rows_sum_exp_f64_avx2(x, rows, ld, cols, shift, acc);
-  else rows_sum_exp_f64_generic(x, rows, ld, cols, shift, acc);
+  bw_kernels()->rows_sum_exp_f64(x, rows, ld, cols, shift, acc);
 }
 void bw_rows_sum_exp_f32(const float *x, long rows, long ld, long cols, const double *shift,
                          double *acc) {
-  if (bw_isa_is_avx2()) rows_sum_exp_f32_avx2(x, rows, ld, cols, shift, acc);
-  else rows_sum_exp_f32_generic(x, rows, ld, cols, shift, acc);
+  bw_kernels()->rows_sum_exp_f32(x, rows, ld, cols, shift, acc);
 }
 
 // MARK: min / max
@@ -119,14 +116,37 @@ void bw_rows_sum_exp_f32(const float *x, long rows, long ld, long cols, const do
     NAME##_body(x, rows, ld, cols, acc);                                                \
   }                                                                                     \
   void bw_##NAME(const T *x, long rows, long ld, long cols, double *acc) {              \
-    if (bw_isa_is_avx2()) NAME##_avx2(x, rows, ld, cols, acc);                          \
-    else NAME##_generic(x, rows, ld, cols, acc);                                        \
+    bw_kernels()->NAME(x, rows, ld, cols, acc);                                         \
   }
 
 BW_ROWS_EXTREMUM(rows_max_f64, double, >)
 BW_ROWS_EXTREMUM(rows_min_f64, double, <)
 BW_ROWS_EXTREMUM(rows_max_f32, float, >)
 BW_ROWS_EXTREMUM(rows_min_f32, float, <)
+
+void bw_fill_axis(bw_kernel_table *t) {
+#if defined(__x86_64__)
+  if (t->path == BW_PATH_AVX2) {
+    t->rows_sum_f64 = rows_sum_f64_avx2;
+    t->rows_sum_f32 = rows_sum_f32_avx2;
+    t->rows_sum_exp_f64 = rows_sum_exp_f64_avx2;
+    t->rows_sum_exp_f32 = rows_sum_exp_f32_avx2;
+    t->rows_max_f64 = rows_max_f64_avx2;
+    t->rows_min_f64 = rows_min_f64_avx2;
+    t->rows_max_f32 = rows_max_f32_avx2;
+    t->rows_min_f32 = rows_min_f32_avx2;
+    return;
+  }
+#endif
+  t->rows_sum_f64 = rows_sum_f64_generic;
+  t->rows_sum_f32 = rows_sum_f32_generic;
+  t->rows_sum_exp_f64 = rows_sum_exp_f64_generic;
+  t->rows_sum_exp_f32 = rows_sum_exp_f32_generic;
+  t->rows_max_f64 = rows_max_f64_generic;
+  t->rows_min_f64 = rows_min_f64_generic;
+  t->rows_max_f32 = rows_max_f32_generic;
+  t->rows_min_f32 = rows_min_f32_generic;
+}
 
 // MARK: pairwise combination of partial vectors
 

@@ -13,6 +13,7 @@
 // 16 vector loads per 4 spline-points.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
+#include "bw_dispatch.h"
 
 // Breakpoint intervals are located with bw_cell (bw_internal.h), the
 // bilinear splines' lookup, on the axis of breakpoints t[k..n-k-1].
@@ -212,13 +213,7 @@ BW_AVX2 static void stack_values_avx2(const bw_bspline_axis *ax, const bw_bsplin
 void bw_bspline_stack_values(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
                              long npad, const double *xi, const double *yi, long m, double *out, long ldp,
                              long lds) {
-#if defined(__x86_64__)
-  if (bw_isa_is_avx2()) {
-    stack_values_avx2(ax, ay, coef, n, npad, xi, yi, m, out, ldp, lds);
-    return;
-  }
-#endif
-  stack_values_generic(ax, ay, coef, n, npad, xi, yi, m, out, ldp, lds);
+  bw_kernels()->bspline_stack_values(ax, ay, coef, n, npad, xi, yi, m, out, ldp, lds);
 }
 
 // MARK: fused sum of exp over a leaf, in cell order
@@ -322,10 +317,19 @@ BS_SUM_EXP_LEAF(stack_sum_exp_avx2, BW_AVX2, stack_point_avx2)
 
 double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
                                 long npad, const double *xi, const double *yi, long m, double *scratch) {
+  return bw_kernels()->bspline_stack_sum_exp(ax, ay, coef, n, npad, xi, yi, m, scratch);
+}
+
+void bw_fill_bspline(bw_kernel_table *t) {
 #if defined(__x86_64__)
-  if (bw_isa_is_avx2()) return stack_sum_exp_avx2(ax, ay, coef, n, npad, xi, yi, m, scratch);
+  if (t->path == BW_PATH_AVX2) {
+    t->bspline_stack_values = stack_values_avx2;
+    t->bspline_stack_sum_exp = stack_sum_exp_avx2;
+    return;
+  }
 #endif
-  return stack_sum_exp_generic(ax, ay, coef, n, npad, xi, yi, m, scratch);
+  t->bspline_stack_values = stack_values_generic;
+  t->bspline_stack_sum_exp = stack_sum_exp_generic;
 }
 
 void bw_bspline_stack_sum_exp_per_spline(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,

@@ -296,7 +296,6 @@ BW_AVX2 static inline __m256i bw_mask4(long k) {
   return _mm256_cmpgt_epi64(_mm256_set1_epi64x(k), _mm256_set_epi64x(3, 2, 1, 0));
 }
 
-int bw_isa_is_avx2(void);
 
 // MARK: spline axes
 

@@ -3,6 +3,7 @@
 // the compiler can vectorise them with the baseline ISA.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
+#include "bw_dispatch.h"
 
 // MARK: exp
 
@@ -35,13 +36,9 @@ static void exp_f64_generic(const double *x, double *y, long n) {
   for (long i = 0; i < n; i++) y[i] = bw_exp1(x[i]);
 }
 
-void bw_exp_f64_on(int path, const double *x, double *y, long n) {
-  if (path == BW_PATH_AVX2) exp_f64_avx2(x, y, n); else exp_f64_generic(x, y, n);
-}
+void bw_exp_f64_on(int path, const double *x, double *y, long n) { bw_kernels_for(path)->exp_f64(x, y, n); }
 
-void bw_exp_f64(const double *x, double *y, long n) {
-  bw_exp_f64_on(bw_isa_is_avx2() ? BW_PATH_AVX2 : BW_PATH_GENERIC, x, y, n);
-}
+void bw_exp_f64(const double *x, double *y, long n) { bw_kernels()->exp_f64(x, y, n); }
 
 BW_AVX2 static void exp_f32_avx2(const float *x, float *y, long n) {
   long i = 0;
@@ -59,13 +56,9 @@ static void exp_f32_generic(const float *x, float *y, long n) {
   for (long i = 0; i < n; i++) y[i] = (float)bw_exp1_for_f32((double)x[i]);
 }
 
-void bw_exp_f32_on(int path, const float *x, float *y, long n) {
-  if (path == BW_PATH_AVX2) exp_f32_avx2(x, y, n); else exp_f32_generic(x, y, n);
-}
+void bw_exp_f32_on(int path, const float *x, float *y, long n) { bw_kernels_for(path)->exp_f32(x, y, n); }
 
-void bw_exp_f32(const float *x, float *y, long n) {
-  bw_exp_f32_on(bw_isa_is_avx2() ? BW_PATH_AVX2 : BW_PATH_GENERIC, x, y, n);
-}
+void bw_exp_f32(const float *x, float *y, long n) { bw_kernels()->exp_f32(x, y, n); }
 
 // MARK: arithmetic
 // IEEE operations are exactly rounded, so both ISA paths agree bit for bit.
@@ -115,10 +108,7 @@ void bw_exp_f32(const float *x, float *y, long n) {
     if (op != BW_OP_ADD && op != BW_OP_SUBTRACT && op != BW_OP_MULTIPLY &&             \
         op != BW_OP_DIVIDE)                                                            \
       return -1;                                                                       \
-    if (bw_isa_is_avx2())                                                              \
-      binary2d_##SUFFIX##_avx2(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols);  \
-    else                                                                               \
-      binary2d_##SUFFIX##_generic(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols); \
+    bw_kernels()->binary2d_##SUFFIX(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols); \
     return 0;                                                                          \
   }
 
@@ -140,10 +130,26 @@ static void widen_generic(const float *src, double *dst, long n) { widen_body(sr
 BW_AVX2 static void narrow_avx2(const double *src, float *dst, long n) { narrow_body(src, dst, n); }
 static void narrow_generic(const double *src, float *dst, long n) { narrow_body(src, dst, n); }
 
-void bw_widen_f32(const float *src, double *dst, long n) {
-  if (bw_isa_is_avx2()) widen_avx2(src, dst, n); else widen_generic(src, dst, n);
-}
+void bw_widen_f32(const float *src, double *dst, long n) { bw_kernels()->widen_f32(src, dst, n); }
 
-void bw_narrow_f64(const double *src, float *dst, long n) {
-  if (bw_isa_is_avx2()) narrow_avx2(src, dst, n); else narrow_generic(src, dst, n);
+void bw_narrow_f64(const double *src, float *dst, long n) { bw_kernels()->narrow_f64(src, dst, n); }
+
+void bw_fill_elementwise(bw_kernel_table *t) {
+#if defined(__x86_64__)
+  if (t->path == BW_PATH_AVX2) {
+    t->exp_f64 = exp_f64_avx2;
+    t->exp_f32 = exp_f32_avx2;
+    t->binary2d_f64 = binary2d_f64_avx2;
+    t->binary2d_f32 = binary2d_f32_avx2;
+    t->widen_f32 = widen_avx2;
+    t->narrow_f64 = narrow_avx2;
+    return;
+  }
+#endif
+  t->exp_f64 = exp_f64_generic;
+  t->exp_f32 = exp_f32_generic;
+  t->binary2d_f64 = binary2d_f64_generic;
+  t->binary2d_f32 = binary2d_f32_generic;
+  t->widen_f32 = widen_generic;
+  t->narrow_f64 = narrow_generic;
 }

@@ -7,13 +7,7 @@
 // instruction writes the output array directly.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
-
-typedef void (*bw_xk_f64)(long n, double *y, const double *a, long as, const double *b, long bs,
-                          const double *c, long cs);
-typedef void (*bw_xk_f32)(long n, float *y, const float *a, long as, const float *b, long bs,
-                          const float *c, long cs);
-const bw_xk_f64 *bw_expr_table_f64(void);
-const bw_xk_f32 *bw_expr_table_f32(void);
+#include "bw_dispatch.h"
 
 // The register scratch is a slot of its own, so that a block running an
 // expression never shares a buffer with other kernels' scratch.
@@ -45,7 +39,7 @@ const bw_xk_f32 *bw_expr_table_f32(void);
   }                                                                                    \
   void bw_expr_eval_##SFX(const bw_expr_program *p, const T *const *inputs, long start, long n, \
                           T *out) {                                                    \
-    const bw_xk_##SFX *table = bw_expr_table_##SFX();                                  \
+    const bw_xk_##SFX *table = bw_kernels()->expr_##SFX;                                  \
     T *regs = (T *)bw_scratch_slot(BW_EXPR_SCRATCH_SLOT,                               \
                                    (size_t)(p->nregs > 0 ? p->nregs : 1) * BW_EXPR_CHUNK * sizeof(T)); \
     for (long off = start; off < start + n; off += BW_EXPR_CHUNK) {                    \
@@ -55,7 +49,7 @@ const bw_xk_f32 *bw_expr_table_f32(void);
   }                                                                                    \
   double bw_expr_reduce_##SFX(const bw_expr_program *p, const T *const *inputs, long start, long n, \
                               int reduction, double *shift) {                          \
-    const bw_xk_##SFX *table = bw_expr_table_##SFX();                                  \
+    const bw_xk_##SFX *table = bw_kernels()->expr_##SFX;                                  \
     T *regs = (T *)bw_scratch_slot(BW_EXPR_SCRATCH_SLOT,                               \
                                    (size_t)(p->nregs > 0 ? p->nregs : 1) * BW_EXPR_CHUNK * sizeof(T)); \
     double acc = 0, m = 0;                                                             \

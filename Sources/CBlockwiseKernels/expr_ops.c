@@ -21,13 +21,10 @@
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
 #include "bw_sleef.h"
+#include "bw_dispatch.h"
 
 #pragma STDC FP_CONTRACT OFF
 
-typedef void (*bw_xk_f64)(long n, double *y, const double *a, long as, const double *b, long bs,
-                          const double *c, long cs);
-typedef void (*bw_xk_f32)(long n, float *y, const float *a, long as, const float *b, long bs,
-                          const float *c, long cs);
 
 #define BW_XK_ARGS(T) long n, T *y, const T *a, long as, const T *b, long bs, const T *c, long cs
 #define BW_XK_PASS n, y, a, as, b, bs, c, cs
@@ -460,29 +457,39 @@ static const bw_xk_f64 xk_f64_generic[BW_X_OP_COUNT] = BW_XK_TABLE(f64, generic)
 static const bw_xk_f32 xk_f32_avx2[BW_X_OP_COUNT] = BW_XK_TABLE(f32, avx2);
 static const bw_xk_f32 xk_f32_generic[BW_X_OP_COUNT] = BW_XK_TABLE(f32, generic);
 
-const bw_xk_f64 *bw_expr_table_f64(void) { return bw_isa_is_avx2() ? xk_f64_avx2 : xk_f64_generic; }
-const bw_xk_f32 *bw_expr_table_f32(void) { return bw_isa_is_avx2() ? xk_f32_avx2 : xk_f32_generic; }
+
+void bw_fill_expr_ops(bw_kernel_table *t) {
+#if defined(__x86_64__)
+  if (t->path == BW_PATH_AVX2) {
+    t->expr_f64 = xk_f64_avx2;
+    t->expr_f32 = xk_f32_avx2;
+    return;
+  }
+#endif
+  t->expr_f64 = xk_f64_generic;
+  t->expr_f32 = xk_f32_generic;
+}
 
 void bw_expr_op_f64_on(int path, int op, long n, double *y, const double *a, long as,
                        const double *b, long bs, const double *c, long cs) {
   if (op < 0 || op >= BW_X_OP_COUNT) return;
-  (path == BW_PATH_AVX2 ? xk_f64_avx2 : xk_f64_generic)[op](n, y, a, as, b, bs, c, cs);
+  bw_kernels_for(path)->expr_f64[op](n, y, a, as, b, bs, c, cs);
 }
 
 void bw_expr_op_f32_on(int path, int op, long n, float *y, const float *a, long as,
                        const float *b, long bs, const float *c, long cs) {
   if (op < 0 || op >= BW_X_OP_COUNT) return;
-  (path == BW_PATH_AVX2 ? xk_f32_avx2 : xk_f32_generic)[op](n, y, a, as, b, bs, c, cs);
+  bw_kernels_for(path)->expr_f32[op](n, y, a, as, b, bs, c, cs);
 }
 
 void bw_expr_op_f64(int op, long n, double *y, const double *a, long as, const double *b, long bs,
                     const double *c, long cs) {
   if (op < 0 || op >= BW_X_OP_COUNT) return;
-  bw_expr_table_f64()[op](n, y, a, as, b, bs, c, cs);
+  bw_kernels()->expr_f64[op](n, y, a, as, b, bs, c, cs);
 }
 
 void bw_expr_op_f32(int op, long n, float *y, const float *a, long as, const float *b, long bs,
                     const float *c, long cs) {
   if (op < 0 || op >= BW_X_OP_COUNT) return;
-  bw_expr_table_f32()[op](n, y, a, as, b, bs, c, cs);
+  bw_kernels()->expr_f32[op](n, y, a, as, b, bs, c, cs);
 }

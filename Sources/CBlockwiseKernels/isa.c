@@ -1,6 +1,7 @@
 // Run-time selection between the AVX2+FMA kernels and the portable ones,
 // and the build facts every kernel call may need to report.
 #include "CBlockwiseKernels.h"
+#include "bw_dispatch.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,9 +67,45 @@ int bw_path_set_for_thread(int path) {
   return previous;
 }
 
-int bw_isa_is_avx2(void) { return bw_active_path() == BW_PATH_AVX2; }
-
 const char *bw_isa_name(void) { return bw_path_name(bw_active_path()); }
+
+// MARK: the dispatch table
+
+static bw_kernel_table bw_tables[BW_PATH_COUNT];
+static pthread_once_t bw_tables_once = PTHREAD_ONCE_INIT;
+
+static void bw_tables_fill(void) {
+  for (int p = 0; p < BW_PATH_COUNT; p++) {
+    bw_kernel_table *t = &bw_tables[p];
+    // A path this build has no kernels for gets the portable ones (it is
+    // never selected: bw_path_supported says no).
+    t->path = bw_path_supported(p) ? p : BW_PATH_GENERIC;
+    bw_fill_reductions(t);
+    bw_fill_elementwise(t);
+    bw_fill_axis(t);
+    bw_fill_layout(t);
+    bw_fill_spline(t);
+    bw_fill_bspline(t);
+    bw_fill_expr_ops(t);
+    t->path = p;
+  }
+}
+
+const bw_kernel_table *bw_kernels_for(int path) {
+  pthread_once(&bw_tables_once, bw_tables_fill);
+  if (path < 0 || path >= BW_PATH_COUNT || !bw_path_supported(path)) path = BW_PATH_GENERIC;
+  return &bw_tables[path];
+}
+
+// The calling thread's table, cached per thread (one TLS read per kernel
+// call once warm); a thread that switches path refreshes it.
+static _Thread_local const bw_kernel_table *bw_thread_table = NULL;
+
+const bw_kernel_table *bw_kernels(void) {
+  const bw_kernel_table *t = bw_thread_table;
+  if (__builtin_expect(t != NULL && t->path == bw_thread_path, 1)) return t;
+  return bw_thread_table = bw_kernels_for(bw_active_path());
+}
 
 const char *bw_path_name(int path) {
   switch (path) {

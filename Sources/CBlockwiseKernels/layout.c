@@ -5,6 +5,7 @@
 // floats), the rest a scalar tile loop.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
+#include "bw_dispatch.h"
 
 // A 32 x 32 tile of doubles is 8 KiB read and 8 KiB written: with both
 // sides resident in a 32 KiB L1, each source line is fetched once.
@@ -102,7 +103,7 @@ void bw_copy2d_f64(const double *src, long src_rs, long src_cs, double *dst, lon
                    long cols) {
   if (rows <= 0 || cols <= 0) return;
   if (src_cs == 1) { BW_COPY_ROWS(double) return; }
-  if (src_rs == 1 && bw_isa_is_avx2()) { transpose_f64_avx2(src, src_cs, dst, ldd, rows, cols); return; }
+  if (src_rs == 1 && bw_kernels()->transpose_f64) { bw_kernels()->transpose_f64(src, src_cs, dst, ldd, rows, cols); return; }
   copy2d_f64_scalar(src, src_rs, src_cs, dst, ldd, rows, cols);
 }
 
@@ -110,6 +111,17 @@ void bw_copy2d_f32(const float *src, long src_rs, long src_cs, float *dst, long 
                    long cols) {
   if (rows <= 0 || cols <= 0) return;
   if (src_cs == 1) { BW_COPY_ROWS(float) return; }
-  if (src_rs == 1 && bw_isa_is_avx2()) { transpose_f32_avx2(src, src_cs, dst, ldd, rows, cols); return; }
+  if (src_rs == 1 && bw_kernels()->transpose_f32) { bw_kernels()->transpose_f32(src, src_cs, dst, ldd, rows, cols); return; }
   copy2d_f32_scalar(src, src_rs, src_cs, dst, ldd, rows, cols);
+}
+
+void bw_fill_layout(bw_kernel_table *t) {
+  t->transpose_f64 = NULL;
+  t->transpose_f32 = NULL;
+#if defined(__x86_64__)
+  if (t->path == BW_PATH_AVX2) {
+    t->transpose_f64 = transpose_f64_avx2;
+    t->transpose_f32 = transpose_f32_avx2;
+  }
+#endif
 }

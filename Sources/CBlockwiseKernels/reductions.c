@@ -4,6 +4,7 @@
 // the leaf partials pairwise, which keeps results independent of threads.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
+#include "bw_dispatch.h"
 
 // MARK: sum
 
@@ -32,9 +33,7 @@ BW_AVX2 static double sum_f64_avx2(const double *x, long n) {
 
 static double sum_f64_generic(const double *x, long n) { BW_SUM8(double, double, v) }
 
-double bw_sum_f64(const double *x, long n) {
-  return bw_isa_is_avx2() ? sum_f64_avx2(x, n) : sum_f64_generic(x, n);
-}
+double bw_sum_f64(const double *x, long n) { return bw_kernels()->sum_f64(x, n); }
 
 double bw_sum_f32(const float *x, long n) { BW_SUM8(float, double, (double)v) }
 
@@ -77,9 +76,7 @@ static double sum_exp_f64_generic(const double *x, long n, double shift) {
   BW_SUM8(double, double, bw_exp1(v - shift))
 }
 
-double bw_sum_exp_f64(const double *x, long n, double shift) {
-  return bw_isa_is_avx2() ? sum_exp_f64_avx2(x, n, shift) : sum_exp_f64_generic(x, n, shift);
-}
+double bw_sum_exp_f64(const double *x, long n, double shift) { return bw_kernels()->sum_exp_f64(x, n, shift); }
 
 // Float inputs: exp and the sum in double, so the only Float rounding is the
 // caller's final conversion.
@@ -101,9 +98,7 @@ static double sum_exp_f32_generic(const float *x, long n, double shift) {
   BW_SUM8(float, double, bw_exp1((double)v - shift))
 }
 
-double bw_sum_exp_f32(const float *x, long n, double shift) {
-  return bw_isa_is_avx2() ? sum_exp_f32_avx2(x, n, shift) : sum_exp_f32_generic(x, n, shift);
-}
+double bw_sum_exp_f32(const float *x, long n, double shift) { return bw_kernels()->sum_exp_f32(x, n, shift); }
 
 // MARK: min / max (NaN-propagating)
 
@@ -172,10 +167,10 @@ BW_EXTREMUM_AVX2(max_f32_avx2, float, __m256, _mm256_loadu_ps, _mm256_max_ps, _m
 BW_EXTREMUM_AVX2(min_f32_avx2, float, __m256, _mm256_loadu_ps, _mm256_min_ps, _mm256_set1_ps,
                  _mm256_cmp_ps, _mm256_or_ps, _mm256_movemask_ps, 8, BW_PICK_MIN)
 
-double bw_max_f64(const double *x, long n) { return bw_isa_is_avx2() ? max_f64_avx2(x, n) : max_f64_generic(x, n); }
-double bw_min_f64(const double *x, long n) { return bw_isa_is_avx2() ? min_f64_avx2(x, n) : min_f64_generic(x, n); }
-double bw_max_f32(const float *x, long n) { return bw_isa_is_avx2() ? max_f32_avx2(x, n) : max_f32_generic(x, n); }
-double bw_min_f32(const float *x, long n) { return bw_isa_is_avx2() ? min_f32_avx2(x, n) : min_f32_generic(x, n); }
+double bw_max_f64(const double *x, long n) { return bw_kernels()->max_f64(x, n); }
+double bw_min_f64(const double *x, long n) { return bw_kernels()->min_f64(x, n); }
+double bw_max_f32(const float *x, long n) { return bw_kernels()->max_f32(x, n); }
+double bw_min_f32(const float *x, long n) { return bw_kernels()->min_f32(x, n); }
 
 // MARK: log-sum-exp leaves
 
@@ -267,7 +262,31 @@ BW_AVX2 static double lse_leaf_f64_avx2(const double *x, long n, double *max_out
 }
 
 double bw_log_sum_exp_leaf_f64(const double *x, long n, double *max_out) {
-  return bw_isa_is_avx2() ? lse_leaf_f64_avx2(x, n, max_out) : lse_leaf_f64_two_pass(x, n, max_out);
+  return bw_kernels()->lse_leaf_f64(x, n, max_out);
+}
+
+void bw_fill_reductions(bw_kernel_table *t) {
+#if defined(__x86_64__)
+  if (t->path == BW_PATH_AVX2) {
+    t->sum_f64 = sum_f64_avx2;
+    t->sum_exp_f64 = sum_exp_f64_avx2;
+    t->sum_exp_f32 = sum_exp_f32_avx2;
+    t->max_f64 = max_f64_avx2;
+    t->min_f64 = min_f64_avx2;
+    t->max_f32 = max_f32_avx2;
+    t->min_f32 = min_f32_avx2;
+    t->lse_leaf_f64 = lse_leaf_f64_avx2;
+    return;
+  }
+#endif
+  t->sum_f64 = sum_f64_generic;
+  t->sum_exp_f64 = sum_exp_f64_generic;
+  t->sum_exp_f32 = sum_exp_f32_generic;
+  t->max_f64 = max_f64_generic;
+  t->min_f64 = min_f64_generic;
+  t->max_f32 = max_f32_generic;
+  t->min_f32 = min_f32_generic;
+  t->lse_leaf_f64 = lse_leaf_f64_two_pass;
 }
 
 double bw_log_sum_exp_leaf_f32(const float *x, long n, double *max_out) {

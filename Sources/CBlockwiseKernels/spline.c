@@ -19,6 +19,7 @@
 // more per spline-point.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
+#include "bw_dispatch.h"
 
 static inline double bw_clamp(double v, double lo, double hi) {
   return v < lo ? lo : (v > hi ? hi : v);
@@ -270,19 +271,43 @@ BW_AVX2 static void stack_per_spline_avx2(const bw_axis *ax, const bw_axis *ay, 
 
 void bw_stack_eval(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
                    const double *xi, const double *yi, long m, double *out, long ldo) {
-  if (bw_isa_is_avx2()) stack_eval_avx2(ax, ay, coef, n, npad, xi, yi, m, out, ldo);
-  else stack_eval_generic(ax, ay, coef, n, npad, xi, yi, m, out, ldo);
+  bw_kernels()->stack_eval(ax, ay, coef, n, npad, xi, yi, m, out, ldo);
 }
 
 double bw_stack_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
                         int bounded, const double *xi, const double *yi, long m) {
-  return bw_isa_is_avx2() ? stack_sum_exp_avx2(ax, ay, coef, n, npad, bounded, xi, yi, m)
-                          : stack_sum_exp_generic(ax, ay, coef, n, npad, xi, yi, m);
+  return bw_kernels()->stack_sum_exp(ax, ay, coef, n, npad, bounded, xi, yi, m);
 }
 
 void bw_stack_sum_exp_per_spline(const bw_axis *ax, const bw_axis *ay, const double *coef, long n,
                                  long npad, int bounded, const double *xi, const double *yi, long m,
                                  double *per_spline) {
-  if (bw_isa_is_avx2()) stack_per_spline_avx2(ax, ay, coef, n, npad, bounded, xi, yi, m, per_spline);
-  else stack_per_spline_generic(ax, ay, coef, n, npad, xi, yi, m, per_spline);
+  bw_kernels()->stack_per_spline(ax, ay, coef, n, npad, bounded, xi, yi, m, per_spline);
+}
+
+// The portable forms take no `bounded` hint (every lane is checked alike).
+static double stack_sum_exp_generic_entry(const bw_axis *ax, const bw_axis *ay, const double *coef, long n,
+                                          long npad, int bounded, const double *xi, const double *yi, long m) {
+  (void)bounded;
+  return stack_sum_exp_generic(ax, ay, coef, n, npad, xi, yi, m);
+}
+static void stack_per_spline_generic_entry(const bw_axis *ax, const bw_axis *ay, const double *coef, long n,
+                                           long npad, int bounded, const double *xi, const double *yi, long m,
+                                           double *per_spline) {
+  (void)bounded;
+  stack_per_spline_generic(ax, ay, coef, n, npad, xi, yi, m, per_spline);
+}
+
+void bw_fill_spline(bw_kernel_table *t) {
+#if defined(__x86_64__)
+  if (t->path == BW_PATH_AVX2) {
+    t->stack_eval = stack_eval_avx2;
+    t->stack_sum_exp = stack_sum_exp_avx2;
+    t->stack_per_spline = stack_per_spline_avx2;
+    return;
+  }
+#endif
+  t->stack_eval = stack_eval_generic;
+  t->stack_sum_exp = stack_sum_exp_generic_entry;
+  t->stack_per_spline = stack_per_spline_generic_entry;
 }

@@ -135,8 +135,12 @@ struct EdgeValueTests {
   @Test func floatEdges() throws { try check(Float.self) }
 
   /// The same edges through the public API (parser, folding, the program
-  /// executor), on the process's kernel path.
+  /// executor), on every kernel path.
   func checkPublic<E: EdgeScalar>(_: E.Type) throws {
+    try withEachKernelPath { _ in try checkPublicOnThisPath(E.self) }
+  }
+
+  func checkPublicOnThisPath<E: EdgeScalar>(_: E.Type) throws {
     let table = edgeFixtures[E.label] as! [String: Any]
     for name in table.keys.sorted() {
       let rows = rows(E.self, name)

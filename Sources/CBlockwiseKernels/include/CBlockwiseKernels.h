@@ -13,10 +13,8 @@ extern "C" {
 
 // MARK: - Instruction-set dispatch and build facts
 
-/// 1 when the AVX2+FMA kernels are in use, 0 for the portable ones.
-/// Chosen once from CPUID; `BLOCKWISE_ISA=generic` forces the portable path.
-int bw_isa_is_avx2(void);
-/// "avx2-fma" or "generic".
+/// The calling thread's kernel path: "avx2-fma" or "generic". Chosen once
+/// from CPUID; `BLOCKWISE_ISA=generic` forces the portable path.
 const char *bw_isa_name(void);
 /// The kernel paths, numbered for tests that run every path in one
 /// process (the process-wide choice above is unaffected).
