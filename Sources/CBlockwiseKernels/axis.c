@@ -32,14 +32,16 @@ BW_INLINE void rows_sum_f64_body(const double *x, long rows, long ld, long cols,
 BW_INLINE void rows_sum_f32_body(const float *x, long rows, long ld, long cols, double *acc) {
   BW_ROWS_SUM_BODY(float)
 }
+#if BW_X86
 BW_AVX2 static void rows_sum_f64_avx2(const double *x, long rows, long ld, long cols, double *acc) {
-  rows_sum_f64_body(x, rows, ld, cols, acc);
-}
-static void rows_sum_f64_generic(const double *x, long rows, long ld, long cols, double *acc) {
   rows_sum_f64_body(x, rows, ld, cols, acc);
 }
 BW_AVX2 static void rows_sum_f32_avx2(const float *x, long rows, long ld, long cols, double *acc) {
   rows_sum_f32_body(x, rows, ld, cols, acc);
+}
+#endif
+static void rows_sum_f64_generic(const double *x, long rows, long ld, long cols, double *acc) {
+  rows_sum_f64_body(x, rows, ld, cols, acc);
 }
 static void rows_sum_f32_generic(const float *x, long rows, long ld, long cols, double *acc) {
   rows_sum_f32_body(x, rows, ld, cols, acc);
@@ -54,6 +56,7 @@ void bw_rows_sum_f32(const float *x, long rows, long ld, long cols, double *acc)
 
 // MARK: sum of exp
 
+#if BW_X86
 // LOAD4 reads four elements as doubles (a plain load, or four floats widened).
 #define BW_ROWS_SUM_EXP_AVX2(NAME, T, LOAD4)                                          \
   BW_AVX2 static void NAME(const T *x, long rows, long ld, long cols, const double *shift, \
@@ -74,6 +77,8 @@ void bw_rows_sum_f32(const float *x, long rows, long ld, long cols, double *acc)
 #define BW_LOAD4_F32(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
 BW_ROWS_SUM_EXP_AVX2(rows_sum_exp_f64_avx2, double, _mm256_loadu_pd)
 BW_ROWS_SUM_EXP_AVX2(rows_sum_exp_f32_avx2, float, BW_LOAD4_F32)
+
+#endif  // BW_X86
 
 #define BW_ROWS_SUM_EXP_GENERIC(NAME, T)                                               \
   static void NAME(const T *x, long rows, long ld, long cols, const double *shift,      \
@@ -109,9 +114,9 @@ void bw_rows_sum_exp_f32(const float *x, long rows, long ld, long cols, const do
       }                                                                                 \
     }                                                                                   \
   }                                                                                     \
-  BW_AVX2 static void NAME##_avx2(const T *x, long rows, long ld, long cols, double *acc) { \
+  BW_X86_ONLY(BW_AVX2 static void NAME##_avx2(const T *x, long rows, long ld, long cols, double *acc) { \
     NAME##_body(x, rows, ld, cols, acc);                                                \
-  }                                                                                     \
+  })                                                                                    \
   static void NAME##_generic(const T *x, long rows, long ld, long cols, double *acc) {  \
     NAME##_body(x, rows, ld, cols, acc);                                                \
   }                                                                                     \
@@ -125,7 +130,7 @@ BW_ROWS_EXTREMUM(rows_max_f32, float, >)
 BW_ROWS_EXTREMUM(rows_min_f32, float, <)
 
 void bw_fill_axis(bw_kernel_table *t) {
-#if defined(__x86_64__)
+#if BW_X86
   if (t->path == BW_PATH_AVX2) {
     t->rows_sum_f64 = rows_sum_f64_avx2;
     t->rows_sum_f32 = rows_sum_f32_avx2;

@@ -23,7 +23,11 @@
 // table of reciprocal knot spans the divisions become multiplies (one more
 // rounding of the span, 0.5 ulp); k is a constant in each instance, so the
 // loops unroll.
-BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, const int k) {
+// `fused` (a constant per instance): the AVX2 forms raise the degree with
+// one fused multiply-add per step, as they always have (their bits are
+// the golden ones); the portable form rounds the product and the sum
+// apart, on every architecture alike.
+BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, const int k, const int fused) {
   const bw_axis *br = a->breaks;
   if (x < br->lo) x = br->lo;
   if (x > br->hi) x = br->hi;
@@ -39,23 +43,27 @@ BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, cons
     for (int i = 1; i <= j; i++) {
       double tl = t[l + i], tr = t[l + i - j];
       double f = inv ? hh[i - 1] * inv[(j - 1) * j / 2 + i - 1] : hh[i - 1] / (tl - tr);
-      h[i - 1] += f * (tl - x);
+      if (fused) h[i - 1] = fma(f, tl - x, h[i - 1]);
+      else h[i - 1] += f * (tl - x);
       h[i] = f * (x - tr);
     }
   }
   return c;
 }
 
-BW_INLINE long bs_basis(const bw_bspline_axis *a, double x, double *h) {
-  switch (a->k) {
-    case 0: return bs_basis_impl(a, x, h, 0);
-    case 1: return bs_basis_impl(a, x, h, 1);
-    case 2: return bs_basis_impl(a, x, h, 2);
-    case 3: return bs_basis_impl(a, x, h, 3);
-    case 4: return bs_basis_impl(a, x, h, 4);
-    default: return bs_basis_impl(a, x, h, 5);
+#define BS_BASIS(NAME, ATTR, FUSED)                                          \
+  ATTR BW_INLINE long NAME(const bw_bspline_axis *a, double x, double *h) {  \
+    switch (a->k) {                                                          \
+      case 0: return bs_basis_impl(a, x, h, 0, FUSED);                       \
+      case 1: return bs_basis_impl(a, x, h, 1, FUSED);                       \
+      case 2: return bs_basis_impl(a, x, h, 2, FUSED);                       \
+      case 3: return bs_basis_impl(a, x, h, 3, FUSED);                       \
+      case 4: return bs_basis_impl(a, x, h, 4, FUSED);                       \
+      default: return bs_basis_impl(a, x, h, 5, FUSED);                      \
+    }                                                                        \
   }
-}
+BS_BASIS(bs_basis, , 0)
+BW_X86_ONLY(BS_BASIS(bs_basis_fused, BW_AVX2, 1))
 
 long bw_bspline_basis(const bw_bspline_axis *a, double x, double *h) { return bs_basis(a, x, h); }
 
@@ -134,7 +142,7 @@ static void stack_values_generic(const bw_bspline_axis *ax, const bw_bspline_axi
   }
 }
 
-#if defined(__x86_64__)
+#if BW_X86
 // Values of every spline at one point, point-major: o[s] for s < npad
 // (whole vectors; the caller leaves room). Per vector of 4 splines, each of
 // the kx + 1 window rows is the ky + 1 runs weighted by wy (a compile-time
@@ -204,7 +212,7 @@ BW_AVX2 static void stack_values_avx2(const bw_bspline_axis *ax, const bw_bsplin
       for (long s = 0; s < n; s++) o[s * lds] = NAN;
       continue;
     }
-    long px = bs_basis(ax, x, wx), py = bs_basis(ay, y, wy);
+    long px = bs_basis_fused(ax, x, wx), py = bs_basis_fused(ay, y, wy);
     stack_point_avx2(coef, ncy, npad, n, ax->k, ay->k, px, py, wx, wy, o, lds);
   }
 }
@@ -273,7 +281,7 @@ static void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const
 
 // One leaf's body, instantiated per path with that path's point kernel
 // (an always_inline AVX2 body cannot be inlined into a portable function).
-#define BS_SUM_EXP_LEAF(NAME, ATTR, POINT)                                                                    \
+#define BS_SUM_EXP_LEAF(NAME, ATTR, POINT, BASIS)                                                                    \
   ATTR static double NAME(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,    \
                           long npad, const double *xi, const double *yi, long m, double *scratch) {            \
     int by_cell;                                                                                              \
@@ -297,7 +305,7 @@ static void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const
           for (long s = 0; s < n; s++) o[s] = NAN;                                                            \
           continue;                                                                                           \
         }                                                                                                     \
-        long px = bs_basis(ax, x, wx), py = bs_basis(ay, y, wy);                              \
+        long px = BASIS(ax, x, wx), py = BASIS(ay, y, wy);                                    \
         POINT(coef, ncy, npad, n, kx, ky, px, py, wx, wy, o, 1);                                              \
       }                                                                                                       \
       double sum = bw_sum_exp_f64(vals, len * n, 0.0);                                                        \
@@ -310,9 +318,9 @@ static void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const
     return bw_pairwise_sum(parts, np);                                                                        \
   }
 
-BS_SUM_EXP_LEAF(stack_sum_exp_generic, , stack_point_generic)
-#if defined(__x86_64__)
-BS_SUM_EXP_LEAF(stack_sum_exp_avx2, BW_AVX2, stack_point_avx2)
+BS_SUM_EXP_LEAF(stack_sum_exp_generic, , stack_point_generic, bs_basis)
+#if BW_X86
+BS_SUM_EXP_LEAF(stack_sum_exp_avx2, BW_AVX2, stack_point_avx2, bs_basis_fused)
 #endif
 
 double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
@@ -321,7 +329,7 @@ double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis
 }
 
 void bw_fill_bspline(bw_kernel_table *t) {
-#if defined(__x86_64__)
+#if BW_X86
   if (t->path == BW_PATH_AVX2) {
     t->bspline_stack_values = stack_values_avx2;
     t->bspline_stack_sum_exp = stack_sum_exp_avx2;

@@ -8,9 +8,25 @@
 #include <string.h>
 
 #include "CBlockwiseKernels.h"
-#include <immintrin.h>
 
+// No contraction of a * b + c into one fused operation unless a kernel
+// writes fma itself: the portable path must give the same bits on every
+// architecture (aarch64 has FMA in its baseline, and clang contracts by
+// default there), and results must not depend on the compiler's choice.
+#pragma STDC FP_CONTRACT OFF
+
+// The AVX2+FMA forms exist on x86-64 only; every intrinsic sits inside
+// `#if BW_X86` (and BW_X86_ONLY(...) for macro-made forms), so the
+// package builds for aarch64 with the portable path.
+#if defined(__x86_64__)
+#define BW_X86 1
+#include <immintrin.h>
 #define BW_AVX2 __attribute__((target("avx2,fma")))
+#define BW_X86_ONLY(...) __VA_ARGS__
+#else
+#define BW_X86 0
+#define BW_X86_ONLY(...)
+#endif
 
 // Loops whose output may be one of their inputs exactly (in-place forms,
 // y == a) but never partially overlaps it: tell the vectoriser so, or its
@@ -159,6 +175,7 @@ static inline double bw_exp1_for_f32(double x) {
   return e * s;
 }
 
+#if BW_X86
 // MARK: AVX2 + FMA
 
 /// The fast path's constants as full vectors. Kernels that keep many values
@@ -296,6 +313,8 @@ BW_AVX2 static inline __m256i bw_mask4(long k) {
   return _mm256_cmpgt_epi64(_mm256_set1_epi64x(k), _mm256_set_epi64x(3, 2, 1, 0));
 }
 
+
+#endif  // BW_X86
 
 // MARK: spline axes
 

@@ -7,6 +7,7 @@
 
 // MARK: exp
 
+#if BW_X86
 // The checked path, out of line so that the hot loop keeps its constants
 // in registers (inlined, it made the compiler spill in the fast loop).
 BW_AVX2 __attribute__((noinline)) static void exp_f64_checked(const double *x, double *y, long n) {
@@ -32,6 +33,8 @@ BW_AVX2 static void exp_f64_avx2(const double *x, double *y, long n) {
   }
 }
 
+#endif  // BW_X86
+
 static void exp_f64_generic(const double *x, double *y, long n) {
   for (long i = 0; i < n; i++) y[i] = bw_exp1(x[i]);
 }
@@ -40,6 +43,7 @@ void bw_exp_f64_on(int path, const double *x, double *y, long n) { bw_kernels_fo
 
 void bw_exp_f64(const double *x, double *y, long n) { bw_kernels()->exp_f64(x, y, n); }
 
+#if BW_X86
 BW_AVX2 static void exp_f32_avx2(const float *x, float *y, long n) {
   long i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -51,6 +55,8 @@ BW_AVX2 static void exp_f32_avx2(const float *x, float *y, long n) {
   }
   for (; i < n; i++) y[i] = (float)bw_exp1_for_f32((double)x[i]);
 }
+
+#endif  // BW_X86
 
 static void exp_f32_generic(const float *x, float *y, long n) {
   for (long i = 0; i < n; i++) y[i] = (float)bw_exp1_for_f32((double)x[i]);
@@ -93,11 +99,11 @@ void bw_exp_f32(const float *x, float *y, long n) { bw_kernels()->exp_f32(x, y, 
       }                                                                                \
     }                                                                                  \
   }                                                                                    \
-  BW_AVX2 static void binary2d_##SUFFIX##_avx2(int op, const T *a, long a_rs, long a_cs, \
-                                               const T *b, long b_rs, long b_cs, T *y, \
-                                               long ldy, long rows, long cols) {       \
+  BW_X86_ONLY(BW_AVX2 static void binary2d_##SUFFIX##_avx2(                            \
+      int op, const T *a, long a_rs, long a_cs, const T *b, long b_rs, long b_cs, T *y,  \
+      long ldy, long rows, long cols) {                                                \
     binary2d_##SUFFIX##_body(op, a, a_rs, a_cs, b, b_rs, b_cs, y, ldy, rows, cols);    \
-  }                                                                                    \
+  })                                                                                   \
   static void binary2d_##SUFFIX##_generic(int op, const T *a, long a_rs, long a_cs,    \
                                           const T *b, long b_rs, long b_cs, T *y,      \
                                           long ldy, long rows, long cols) {            \
@@ -125,9 +131,11 @@ BW_INLINE void widen_body(const float *src, double *dst, long n) {
 BW_INLINE void narrow_body(const double *src, float *dst, long n) {
   for (long i = 0; i < n; i++) dst[i] = (float)src[i];
 }
+#if BW_X86
 BW_AVX2 static void widen_avx2(const float *src, double *dst, long n) { widen_body(src, dst, n); }
-static void widen_generic(const float *src, double *dst, long n) { widen_body(src, dst, n); }
 BW_AVX2 static void narrow_avx2(const double *src, float *dst, long n) { narrow_body(src, dst, n); }
+#endif
+static void widen_generic(const float *src, double *dst, long n) { widen_body(src, dst, n); }
 static void narrow_generic(const double *src, float *dst, long n) { narrow_body(src, dst, n); }
 
 void bw_widen_f32(const float *src, double *dst, long n) { bw_kernels()->widen_f32(src, dst, n); }
@@ -135,7 +143,7 @@ void bw_widen_f32(const float *src, double *dst, long n) { bw_kernels()->widen_f
 void bw_narrow_f64(const double *src, float *dst, long n) { bw_kernels()->narrow_f64(src, dst, n); }
 
 void bw_fill_elementwise(bw_kernel_table *t) {
-#if defined(__x86_64__)
+#if BW_X86
   if (t->path == BW_PATH_AVX2) {
     t->exp_f64 = exp_f64_avx2;
     t->exp_f32 = exp_f32_avx2;

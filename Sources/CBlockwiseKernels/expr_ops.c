@@ -31,7 +31,7 @@
 
 // One body, two compiled copies (AVX2-targeted and portable).
 #define BW_XK_TWO_PATHS(NAME, T)                                                       \
-  BW_AVX2 static void NAME##_avx2(BW_XK_ARGS(T)) { NAME##_body(BW_XK_PASS); }          \
+  BW_X86_ONLY(BW_AVX2 static void NAME##_avx2(BW_XK_ARGS(T)) { NAME##_body(BW_XK_PASS); }) \
   static void NAME##_generic(BW_XK_ARGS(T)) { NAME##_body(BW_XK_PASS); }
 
 // MARK: exact unary operations
@@ -85,6 +85,7 @@ BW_INLINE void x_sqrt_f32_scalar(BW_XK_ARGS(float)) {
 }
 static void x_sqrt_f64_generic(BW_XK_ARGS(double)) { x_sqrt_f64_scalar(BW_XK_PASS); }
 static void x_sqrt_f32_generic(BW_XK_ARGS(float)) { x_sqrt_f32_scalar(BW_XK_PASS); }
+#if BW_X86
 BW_AVX2 static void x_sqrt_f64_avx2(BW_XK_ARGS(double)) {
   if (as == 0) { x_sqrt_f64_scalar(BW_XK_PASS); return; }
   long i = 0;
@@ -97,6 +98,7 @@ BW_AVX2 static void x_sqrt_f32_avx2(BW_XK_ARGS(float)) {
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_sqrt_ps(_mm256_loadu_ps(a + i)));
   for (; i < n; i++) y[i] = sqrtf(a[i]);
 }
+#endif
 
 // MARK: exact binary and ternary operations
 
@@ -180,6 +182,7 @@ BW_XK_TERNARY(x_clip_f32, float, BW_CLIP(u, v, w))
 #define BW_TINY_D 0x1p-26
 #define BW_TINY_F 0x1p-12
 
+#if BW_X86
 BW_AVX2 static void abs_range_f64_avx2(const double *a, long n, double *lo, double *hi) {
   const __m256d mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
   __m256d vlo = _mm256_set1_pd(INFINITY), vhi = _mm256_setzero_pd();
@@ -228,6 +231,8 @@ BW_AVX2 static void abs_range_f32_avx2(const float *a, long n, double *lo, doubl
   *hi = mx;
 }
 
+#endif  // BW_X86
+
 // AVX2: whole vectors through the trampolines of sleef_x86_64.S (SLEEF's
 // register ABI), the tail through a padded copy (padding lanes are
 // computed and dropped; no floating-point exception traps), then the lanes
@@ -243,6 +248,7 @@ BW_AVX2 static void abs_range_f32_avx2(const float *a, long n, double *lo, doubl
     double m = fabsf(v);                                                               \
     return (m < FLO || m > FHI) ? (float)RF((double)v) : SF(v);                        \
   }                                                                                    \
+  BW_X86_ONLY(                                                                         \
   static void x_##NAME##_f64_avx2(BW_XK_ARGS(double)) {                                \
     (void)b; (void)bs; (void)c; (void)cs;                                              \
     if (as == 0) { double r = NAME##_f64_one(a[0]); for (long i = 0; i < n; i++) y[i] = r; return; } \
@@ -285,7 +291,9 @@ BW_AVX2 static void abs_range_f32_avx2(const float *a, long n, double *lo, doubl
         }                                                                              \
     }                                                                                  \
   }                                                                                    \
-  static void x_##NAME##_f64_generic(BW_XK_ARGS(double)) {                             \
+  )                                                                                    \
+  /* (unused: expf_sleef's Double form, which Blockwise's own exp replaces) */          \
+  __attribute__((unused)) static void x_##NAME##_f64_generic(BW_XK_ARGS(double)) {     \
     (void)b; (void)bs; (void)c; (void)cs;                                              \
     for (long i = 0; i < n; i++) y[i] = NAME##_f64_one(a[i * as]);                     \
   }                                                                                    \
@@ -328,7 +336,7 @@ BW_XK_SLEEF_UNARY_ALL(expf_sleef, Sleef_expd4_u10avx2, Sleef_expf8_u10avx2, Slee
     }                                                                                  \
     bw_exp_f64_on(WHICH, a, y, n);                                                     \
   }
-BW_XK_EXP_F64(avx2, BW_PATH_AVX2)
+BW_X86_ONLY(BW_XK_EXP_F64(avx2, BW_PATH_AVX2))
 BW_XK_EXP_F64(generic, BW_PATH_GENERIC)
 #define x_exp_f32_avx2 x_expf_sleef_f32_avx2
 #define x_exp_f32_generic x_expf_sleef_f32_generic
@@ -336,7 +344,7 @@ BW_XK_EXP_F64(generic, BW_PATH_GENERIC)
 // Two-argument functions: a broadcast operand is splat into a vector that
 // the trampoline reads at step 0.
 #define BW_XK_SLEEF_BINARY_PATH(NAME, T, SFX, LANES, VFN)                              \
-  static void x_##NAME##_##SFX##_avx2(BW_XK_ARGS(T)) {                                 \
+  BW_X86_ONLY(static void x_##NAME##_##SFX##_avx2(BW_XK_ARGS(T)) {                      \
     (void)c; (void)cs;                                                                 \
     T sa[LANES], sb[LANES];                                                            \
     for (int l = 0; l < LANES; l++) { sa[l] = a[0]; sb[l] = b[0]; }                    \
@@ -353,7 +361,7 @@ BW_XK_EXP_F64(generic, BW_PATH_GENERIC)
       bw_ymm_apply2((const void *)VFN, t, 0, u, 0, t, 1);                              \
       for (long k = full * LANES; k < n; k++) y[k] = t[k - full * LANES];              \
     }                                                                                  \
-  }
+  })
 #define BW_XK_SLEEF_BINARY(NAME, VD, VF, SD, SF)                                       \
   BW_XK_SLEEF_BINARY_PATH(NAME, double, f64, 4, VD)                                    \
   BW_XK_SLEEF_BINARY_PATH(NAME, float, f32, 8, VF)                                     \
@@ -385,9 +393,9 @@ BW_XK_SLEEF_BINARY(pow_sleef, Sleef_powd4_u10avx2, Sleef_powf8_u10avx2, Sleef_po
         y[i] = (T)REF((WIDE)a[i * as], (WIDE)b[i * bs]);                               \
     }                                                                                  \
   }
-BW_POW(double, f64, avx2, 0x1p1000, powl, long double)
+BW_X86_ONLY(BW_POW(double, f64, avx2, 0x1p1000, powl, long double))
 BW_POW(double, f64, generic, 0x1p1000, powl, long double)
-BW_POW(float, f32, avx2, 0x1p120f, pow, double)
+BW_X86_ONLY(BW_POW(float, f32, avx2, 0x1p120f, pow, double))
 BW_POW(float, f32, generic, 0x1p120f, pow, double)
 BW_XK_SLEEF_BINARY(arctan2_sleef, Sleef_atan2d4_u10avx2, Sleef_atan2f8_u10avx2, Sleef_atan2_u10, Sleef_atan2f_u10)
 
@@ -400,9 +408,9 @@ BW_XK_SLEEF_BINARY(arctan2_sleef, Sleef_atan2d4_u10avx2, Sleef_atan2f8_u10avx2, 
     for (long i = 0; i < n; i++)                                                       \
       if (fabs((double)y[i]) < TINY) y[i] = (T)REF((WIDE)a[i * as], (WIDE)b[i * bs]);  \
   }
-BW_ARCTAN2(double, f64, avx2, 0x1p-1020, atan2l, long double)
+BW_X86_ONLY(BW_ARCTAN2(double, f64, avx2, 0x1p-1020, atan2l, long double))
 BW_ARCTAN2(double, f64, generic, 0x1p-1020, atan2l, long double)
-BW_ARCTAN2(float, f32, avx2, 0x1p-124, atan2, double)
+BW_X86_ONLY(BW_ARCTAN2(float, f32, avx2, 0x1p-124, atan2, double))
 BW_ARCTAN2(float, f32, generic, 0x1p-124, atan2, double)
 BW_XK_SLEEF_BINARY(hypot, Sleef_hypotd4_u05avx2, Sleef_hypotf8_u05avx2, Sleef_hypot_u05, Sleef_hypotf_u05)
 
@@ -452,14 +460,14 @@ BW_XK_BINARY_CALL(x_fmod_f32, float, fmodf)
     [BW_X_RECIPROCAL] = x_reciprocal_##SFX##_##PATH,                                   \
   }
 
-static const bw_xk_f64 xk_f64_avx2[BW_X_OP_COUNT] = BW_XK_TABLE(f64, avx2);
+BW_X86_ONLY(static const bw_xk_f64 xk_f64_avx2[BW_X_OP_COUNT] = BW_XK_TABLE(f64, avx2);)
 static const bw_xk_f64 xk_f64_generic[BW_X_OP_COUNT] = BW_XK_TABLE(f64, generic);
-static const bw_xk_f32 xk_f32_avx2[BW_X_OP_COUNT] = BW_XK_TABLE(f32, avx2);
+BW_X86_ONLY(static const bw_xk_f32 xk_f32_avx2[BW_X_OP_COUNT] = BW_XK_TABLE(f32, avx2);)
 static const bw_xk_f32 xk_f32_generic[BW_X_OP_COUNT] = BW_XK_TABLE(f32, generic);
 
 
 void bw_fill_expr_ops(bw_kernel_table *t) {
-#if defined(__x86_64__)
+#if BW_X86
   if (t->path == BW_PATH_AVX2) {
     t->expr_f64 = xk_f64_avx2;
     t->expr_f32 = xk_f32_avx2;

@@ -1,11 +1,19 @@
-// Run-time selection between the AVX2+FMA kernels and the portable ones,
-// and the build facts every kernel call may need to report.
+// Run-time selection of the kernel path (CPUID and XGETBV on x86-64,
+// getauxval(AT_HWCAP) on aarch64), the one dispatch table per path, and
+// the build facts every kernel call may need to report. Every x86
+// instruction and builtin here is behind `defined(__x86_64__)`, so the
+// file builds for any target.
 #include "CBlockwiseKernels.h"
 #include "bw_dispatch.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#elif defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
 static pthread_once_t bw_isa_once = PTHREAD_ONCE_INIT;
 
@@ -34,16 +42,103 @@ int bw_debug_notice_due(void) {
   return !(quiet && strcmp(quiet, "1") == 0);
 }
 
+// MARK: what the CPU and the OS support
+
+typedef struct {
+  int avx2_fma;  // AVX2 and FMA, with the OS saving YMM state
+  int avx512;    // AVX-512 F, DQ, VL, with the OS saving opmask and ZMM state
+  int neon;      // Advanced SIMD (every aarch64 CPU)
+} bw_cpu;
+
+static bw_cpu bw_cpu_detect(void) {
+  bw_cpu f = {0, 0, 0};
+#if defined(__x86_64__)
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+  int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
+  if (!osxsave || !avx) return f;  // no XGETBV, or no AVX state to save
+  unsigned lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  unsigned long long xcr0 = ((unsigned long long)hi << 32) | lo;
+  int ymm_state = (xcr0 & 0x6) == 0x6;     // XMM and YMM registers saved by the OS
+  int zmm_state = (xcr0 & 0xe6) == 0xe6;   // ... and opmask, ZMM_Hi256, Hi16_ZMM
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return f;
+  int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512dq = (b >> 17) & 1, avx512vl = (b >> 31) & 1;
+  f.avx2_fma = ymm_state && avx2 && fma;
+  f.avx512 = f.avx2_fma && zmm_state && avx512f && avx512dq && avx512vl;
+#elif defined(__aarch64__) && defined(__linux__)
+  f.neon = (getauxval(AT_HWCAP) & HWCAP_ASIMD) != 0;
+#elif defined(__aarch64__)
+  f.neon = 1;
+#endif
+  return f;
+}
+
+static bw_cpu bw_cpu_features;
+static pthread_once_t bw_cpu_once = PTHREAD_ONCE_INIT;
+static void bw_cpu_init(void) { bw_cpu_features = bw_cpu_detect(); }
+static bw_cpu bw_cpu_get(void) {
+  pthread_once(&bw_cpu_once, bw_cpu_init);
+  return bw_cpu_features;
+}
+
+const char *bw_cpu_summary(void) {
+  bw_cpu f = bw_cpu_get();
+  if (f.avx512) return "x86-64 with AVX-512 (F, DQ, VL), AVX2, FMA";
+  if (f.avx2_fma) return "x86-64 with AVX2 and FMA, no AVX-512";
+  if (f.neon) return "aarch64 with Advanced SIMD (NEON)";
+#if defined(__x86_64__)
+  return "x86-64 without AVX2+FMA";
+#else
+  return "a CPU without a vector path of this build";
+#endif
+}
+
+// MARK: choosing the path
+
 // The process-wide path: chosen once from the CPU and BLOCKWISE_ISA.
 static int bw_default_path = BW_PATH_GENERIC;
+
+// The best path this build and CPU run.
+static int bw_best_path(void) {
+  for (int p = BW_PATH_COUNT - 1; p > BW_PATH_GENERIC; p--)
+    if (bw_path_supported(p)) return p;
+  return BW_PATH_GENERIC;
+}
 
 static void bw_isa_detect(void) {
   // Every kernel entry point dispatches through here, so this is the first
   // kernel call of the process: the place to say the build is unoptimised.
   if (bw_debug_notice_due()) bw_report(bw_debug_build_notice());
-  int path = bw_path_supported(BW_PATH_AVX2) ? BW_PATH_AVX2 : BW_PATH_GENERIC;
+  int path = bw_best_path();
   const char *forced = getenv("BLOCKWISE_ISA");
-  if (forced && strcmp(forced, "generic") == 0) path = BW_PATH_GENERIC;
+  if (forced && *forced) {
+    // The names users write; each maps to a path of this build, or to none
+    // yet (then the best path runs, and one line says so).
+    static const struct { const char *name; int path; const char *cpu; } names[] = {
+        {"generic", BW_PATH_GENERIC, NULL}, {"avx2", BW_PATH_AVX2, "AVX2 and FMA"},
+        {"avx2-fma", BW_PATH_AVX2, "AVX2 and FMA"}, {"avx512", -1, "AVX-512"}, {"neon", -1, "NEON"}};
+    int found = -2;
+    const char *cpu = NULL;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+      if (strcmp(forced, names[k].name) == 0) { found = names[k].path; cpu = names[k].cpu; }
+    char line[256];
+    if (found == -2) {
+      snprintf(line, sizeof line, "blockwise: BLOCKWISE_ISA=%s: expected avx512, avx2, neon or generic; using %s",
+               forced, bw_path_name(path));
+      bw_report(line);
+    } else if (found == -1) {
+      snprintf(line, sizeof line, "blockwise: BLOCKWISE_ISA=%s: this build has no %s kernels; using %s", forced,
+               cpu, bw_path_name(path));
+      bw_report(line);
+    } else if (!bw_path_supported(found)) {
+      snprintf(line, sizeof line, "blockwise: BLOCKWISE_ISA=%s: this CPU (%s) cannot run it; using %s", forced,
+               bw_cpu_summary(), bw_path_name(path));
+      bw_report(line);
+    } else {
+      path = found;
+    }
+  }
   bw_default_path = path;
 }
 
@@ -118,13 +213,7 @@ const char *bw_path_name(int path) {
 int bw_path_supported(int path) {
   switch (path) {
   case BW_PATH_GENERIC: return 1;
-  case BW_PATH_AVX2:
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-    return 0;
-#endif
+  case BW_PATH_AVX2: return bw_cpu_get().avx2_fma;  // kernels built on x86-64 only
   default: return 0;
   }
 }

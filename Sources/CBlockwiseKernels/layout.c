@@ -67,6 +67,7 @@ static void copy2d_f32_scalar(const float *src, long src_rs, long src_cs, float 
   _mm256_storeu_pd(d + 2 * ldd, _mm256_permute2f128_pd(t0, t2, 0x31));               \
   _mm256_storeu_pd(d + 3 * ldd, _mm256_permute2f128_pd(t1, t3, 0x31));
 
+#if BW_X86
 BW_AVX2 static void transpose_f64_avx2(const double *src, long src_cs, double *dst, long ldd,
                                        long rows, long cols) {
   BW_TRANSPOSE_TILES(4, BW_BLOCK_4X4_F64)
@@ -99,6 +100,8 @@ BW_AVX2 static void transpose_f32_avx2(const float *src, long src_cs, float *dst
   BW_TRANSPOSE_TILES(8, BW_BLOCK_8X8_F32)
 }
 
+#endif  // BW_X86
+
 void bw_copy2d_f64(const double *src, long src_rs, long src_cs, double *dst, long ldd, long rows,
                    long cols) {
   if (rows <= 0 || cols <= 0) return;
@@ -118,7 +121,7 @@ void bw_copy2d_f32(const float *src, long src_rs, long src_cs, float *dst, long 
 void bw_fill_layout(bw_kernel_table *t) {
   t->transpose_f64 = NULL;
   t->transpose_f32 = NULL;
-#if defined(__x86_64__)
+#if BW_X86
   if (t->path == BW_PATH_AVX2) {
     t->transpose_f64 = transpose_f64_avx2;
     t->transpose_f32 = transpose_f32_avx2;

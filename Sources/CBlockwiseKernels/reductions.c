@@ -8,6 +8,7 @@
 
 // MARK: sum
 
+#if BW_X86
 BW_AVX2 static double sum_f64_avx2(const double *x, long n) {
   __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
   long i = 0;
@@ -20,6 +21,8 @@ BW_AVX2 static double sum_f64_avx2(const double *x, long n) {
   for (; i < n; i += 4) s0 = _mm256_add_pd(s0, _mm256_maskload_pd(x + i, bw_mask4(n - i)));
   return bw_hsum4(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
 }
+
+#endif  // BW_X86
 
 // Eight independent accumulators: the same association for any compiler,
 // and enough independence to vectorise.
@@ -39,6 +42,7 @@ double bw_sum_f32(const float *x, long n) { BW_SUM8(float, double, (double)v) }
 
 // MARK: sum of exp
 
+#if BW_X86
 // The checked path of one chunk, out of line so that the hot loop keeps its
 // constants and accumulator in registers (inlined, the compiler spilled the
 // accumulators of the fast loop to the stack).
@@ -72,12 +76,15 @@ BW_AVX2 static double sum_exp_f64_avx2(const double *x, long n, double shift) {
   return bw_hsum4(acc);
 }
 
+#endif  // BW_X86
+
 static double sum_exp_f64_generic(const double *x, long n, double shift) {
   BW_SUM8(double, double, bw_exp1(v - shift))
 }
 
 double bw_sum_exp_f64(const double *x, long n, double shift) { return bw_kernels()->sum_exp_f64(x, n, shift); }
 
+#if BW_X86
 // Float inputs: exp and the sum in double, so the only Float rounding is the
 // caller's final conversion.
 BW_AVX2 static double sum_exp_f32_avx2(const float *x, long n, double shift) {
@@ -93,6 +100,8 @@ BW_AVX2 static double sum_exp_f32_avx2(const float *x, long n, double shift) {
   for (; i < n; i++) tail += bw_exp1((double)x[i] - shift);
   return bw_hsum4(_mm256_add_pd(s0, s1)) + tail;
 }
+
+#endif  // BW_X86
 
 static double sum_exp_f32_generic(const float *x, long n, double shift) {
   BW_SUM8(float, double, bw_exp1((double)v - shift))
@@ -120,6 +129,7 @@ BW_EXTREMUM(min_f64_generic, double, <)
 BW_EXTREMUM(max_f32_generic, float, >)
 BW_EXTREMUM(min_f32_generic, float, <)
 
+#if BW_X86
 // AVX2: four vector extrema and a NaN flag. The scalar loop is a chain of
 // dependent compares (about 1.5 ns per element on the dev machine, half the
 // cost of a logSumExp); this runs at load speed. vmaxpd returns its second
@@ -167,6 +177,8 @@ BW_EXTREMUM_AVX2(max_f32_avx2, float, __m256, _mm256_loadu_ps, _mm256_max_ps, _m
 BW_EXTREMUM_AVX2(min_f32_avx2, float, __m256, _mm256_loadu_ps, _mm256_min_ps, _mm256_set1_ps,
                  _mm256_cmp_ps, _mm256_or_ps, _mm256_movemask_ps, 8, BW_PICK_MIN)
 
+#endif  // BW_X86
+
 double bw_max_f64(const double *x, long n) { return bw_kernels()->max_f64(x, n); }
 double bw_min_f64(const double *x, long n) { return bw_kernels()->min_f64(x, n); }
 double bw_max_f32(const float *x, long n) { return bw_kernels()->max_f32(x, n); }
@@ -201,6 +213,7 @@ BW_LSE_LEAF_TWO_PASS(lse_leaf_f32_two_pass, float, bw_max_f32, bw_sum_exp_f32)
 
 #define BW_LSE_SLACK 64.0
 
+#if BW_X86
 BW_AVX2 __attribute__((noinline)) static __m256d lse_chunk_checked(const double *x, long n, __m256d sh,
                                                                    __m256d acc) {
   for (long i = 0; i < n; i += 4) acc = _mm256_add_pd(acc, bw_exp4(_mm256_sub_pd(_mm256_loadu_pd(x + i), sh)));
@@ -261,12 +274,14 @@ BW_AVX2 static double lse_leaf_f64_avx2(const double *x, long n, double *max_out
   return bw_hsum4(acc) + tail;
 }
 
+#endif  // BW_X86
+
 double bw_log_sum_exp_leaf_f64(const double *x, long n, double *max_out) {
   return bw_kernels()->lse_leaf_f64(x, n, max_out);
 }
 
 void bw_fill_reductions(bw_kernel_table *t) {
-#if defined(__x86_64__)
+#if BW_X86
   if (t->path == BW_PATH_AVX2) {
     t->sum_f64 = sum_f64_avx2;
     t->sum_exp_f64 = sum_exp_f64_avx2;

@@ -125,6 +125,7 @@ static void stack_per_spline_generic(const bw_axis *ax, const bw_axis *ay, const
   }
 }
 
+#if BW_X86
 // MARK: stack (AVX2 + FMA)
 
 BW_AVX2 static inline __m256d stack_value4(const double *A, long npad, long k, __m256d vtx,
@@ -267,6 +268,8 @@ BW_AVX2 static void stack_per_spline_avx2(const bw_axis *ax, const bw_axis *ay, 
   else stack_per_spline_body(ax, ay, coef, n, npad, 0, xi, yi, m, per);
 }
 
+#endif  // BW_X86
+
 // MARK: dispatch
 
 void bw_stack_eval(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
@@ -299,7 +302,7 @@ static void stack_per_spline_generic_entry(const bw_axis *ax, const bw_axis *ay,
 }
 
 void bw_fill_spline(bw_kernel_table *t) {
-#if defined(__x86_64__)
+#if BW_X86
   if (t->path == BW_PATH_AVX2) {
     t->stack_eval = stack_eval_avx2;
     t->stack_sum_exp = stack_sum_exp_avx2;

@@ -109,7 +109,7 @@ struct GoldenBitsTests {
       #expect(got.count == expected.count, "\(path): \(got.count) cases, fixture has \(expected.count)")
       #expect(expected.count >= 50)
       for (name, want) in expected.sorted(by: { $0.key < $1.key }) {
-        #expect(got[name] == want, "\(path) \(name): bits changed")
+        #expect(got[name] == want, "\(path) \(name): bits changed, \(got[name] ?? []) vs \(want)")
       }
       checked.append(path)
     }

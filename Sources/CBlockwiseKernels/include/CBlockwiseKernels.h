@@ -23,6 +23,8 @@ typedef enum { BW_PATH_GENERIC = 0, BW_PATH_AVX2 = 1, BW_PATH_COUNT = 2 } bw_pat
 const char *bw_path_name(int path);
 /// 1 when this CPU (and build) can run the path.
 int bw_path_supported(int path);
+/// What this CPU offers, in words ("x86-64 with AVX2 and FMA, no AVX-512").
+const char *bw_cpu_summary(void);
 /// The calling thread's path (the process-wide one unless switched).
 int bw_active_path(void);
 /// Switches the calling thread (and the pool's work on its behalf) to
