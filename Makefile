@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: deps build test test-swift test-traps golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+.PHONY: deps build test test-swift test-traps test-aarch64 aarch64-deps golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
 	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
@@ -57,6 +57,7 @@ test: deps
 	$(MAKE) --no-print-directory test-mpi
 	$(MAKE) --no-print-directory test-c
 	$(MAKE) --no-print-directory test-traps
+	$(MAKE) --no-print-directory test-aarch64
 	$(MAKE) --no-print-directory test-python
 	@echo "== test summary =="; cat $(SUMMARY)
 
@@ -136,6 +137,39 @@ exp-accuracy: deps
 	$(CC_KERNELS) scripts/exp_accuracy.c $(KERNEL_SOURCES) -o .build/exp-accuracy -lsleef -lm -lpthread
 	.build/exp-accuracy
 	BLOCKWISE_ISA=generic .build/exp-accuracy
+
+# aarch64, built and run here: the C kernels with the kernel harness and the
+# expression-accuracy sweep, cross-compiled with Debian's
+# gcc-aarch64-linux-gnu (-ffp-contract=off: GCC ignores the kernels'
+# FP_CONTRACT pragma) against Debian's arm64 SLEEF, and run under
+# qemu-aarch64-static; the harness runs natively too, and the portable
+# path's digest of result bits must be the same on both architectures.
+AARCH64_CC = aarch64-linux-gnu-gcc -O2 -ffp-contract=off -D_GNU_SOURCE -I$(KERNELS)/include -I$(KERNELS) \
+	-idirafter /usr/include/aarch64-linux-gnu
+AARCH64_LIBS = -L/usr/lib/aarch64-linux-gnu -lsleef -lm -lpthread
+QEMU_AARCH64 = qemu-aarch64-static -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu
+aarch64-deps:
+	@if command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 && command -v qemu-aarch64-static >/dev/null 2>&1 \
+	    && [ -f /usr/include/aarch64-linux-gnu/sleef.h ] && [ -f /usr/aarch64-linux-gnu/include/stdio.h ]; then :; else \
+	  echo "installing gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static libsleef-dev:arm64" >&2; \
+	  $(SUDO) dpkg --add-architecture arm64 && $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --no-remove \
+	    gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static libsleef-dev:arm64; \
+	fi
+test-aarch64: deps aarch64-deps
+	mkdir -p .build/aarch64
+	python3 Tests/KernelHarness/flatten_fixtures.py Tests/BlockwiseTests/Fixtures/data > .build/aarch64/fixtures.txt
+	$(AARCH64_CC) Tests/KernelHarness/kernel_harness.c $(wildcard $(KERNELS)/*.c) $(AARCH64_LIBS) -o .build/aarch64/kernel-harness
+	$(AARCH64_CC) -DN=20000 scripts/expr_accuracy.c $(wildcard $(KERNELS)/*.c) $(AARCH64_LIBS) -o .build/aarch64/expression-accuracy
+	$(CC_KERNELS) Tests/KernelHarness/kernel_harness.c $(KERNEL_SOURCES) -o .build/kernel-harness -lsleef -lm -lpthread
+	.build/kernel-harness "x86-64 (native)" .build/aarch64/fixtures.txt | tee .build/aarch64/native.log
+	$(QEMU_AARCH64) .build/aarch64/kernel-harness "aarch64 (qemu)" .build/aarch64/fixtures.txt | tee .build/aarch64/harness.log
+	$(QEMU_AARCH64) .build/aarch64/expression-accuracy | tee .build/aarch64/accuracy.log
+	@native=$$(grep -a "digest" .build/aarch64/native.log | awk '{print $$NF}'); \
+	  arm=$$(grep -a "digest" .build/aarch64/harness.log | awk '{print $$NF}'); \
+	  if [ "$$native" != "$$arm" ]; then echo "portable-path digests differ: x86-64 $$native, aarch64 $$arm"; exit 1; fi; \
+	  echo "portable path: the same bits on x86-64 and aarch64 (digest $$arm)"
+	@$(call record,aarch64 under qemu (harness$(,) expression accuracy$(,) digest): $$(( $$(grep -a "passed" .build/aarch64/harness.log | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+") + $$(grep -c " worst " .build/aarch64/accuracy.log) + 1 )) passed$(,) 0 failed)
 
 # Worst error of every expression function (SLEEF and Blockwise's own) over
 # 10^6 arguments each, against long double, on both kernel paths.

@@ -13,7 +13,11 @@
 // writes fma itself: the portable path must give the same bits on every
 // architecture (aarch64 has FMA in its baseline, and clang contracts by
 // default there), and results must not depend on the compiler's choice.
+// (GCC does not know the pragma: builds with GCC, such as the aarch64
+// harness, pass -ffp-contract=off.)
+#if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
+#endif
 
 // The AVX2+FMA forms exist on x86-64 only; every intrinsic sits inside
 // `#if BW_X86` (and BW_X86_ONLY(...) for macro-made forms), so the

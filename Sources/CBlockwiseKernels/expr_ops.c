@@ -23,7 +23,9 @@
 #include "bw_sleef.h"
 #include "bw_dispatch.h"
 
+#if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
+#endif
 
 
 #define BW_XK_ARGS(T) long n, T *y, const T *a, long as, const T *b, long bs, const T *c, long cs

@@ -1,0 +1,387 @@
+/*
+ * The C kernels on their own, for any target: `make test-aarch64`
+ * cross-compiles this file with the kernels (Debian's gcc-aarch64-linux-gnu)
+ * and runs it under qemu-aarch64-static, and builds it natively too; the
+ * two runs' determinism digests must be equal.
+ *
+ * Checks, on every kernel path the CPU runs (switched in process):
+ * - exp (the array kernels, Double and Float) against long double over
+ *   sweeps of the whole range, within the documented 1 ulp;
+ * - sum, sumExp, min, max and the log-sum-exp leaf against naive loops in
+ *   long double, within their documented bounds, NaN and infinities
+ *   included;
+ * - bilinear spline values against the formula evaluated by hand, and
+ *   tensor-product B-splines of degree 1 to 5: partition of unity (all
+ *   coefficients 1 give 1) and linear precision (Greville coefficients give
+ *   x), each to 1e-13;
+ * - bilinear and B-spline values against scipy's, from the committed
+ *   fixtures (argv[2]: flatten_fixtures.py's output), to 1e-13 and 1e-12;
+ * - determinism: the same input gives the same bits on a second call, and
+ *   the portable path's results are printed as one FNV-1a digest of their
+ *   bits, which must be the same on every architecture.
+ * Ends with "<label>: N passed, N failed".
+ */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "CBlockwiseKernels.h"
+
+static int passed = 0, failed = 0;
+#define CHECK(cond, ...)                              \
+  do {                                                \
+    if (cond) {                                       \
+      passed++;                                       \
+    } else {                                          \
+      failed++;                                       \
+      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+      fprintf(stderr, __VA_ARGS__);                   \
+      fprintf(stderr, "\n");                          \
+    }                                                 \
+  } while (0)
+
+static uint64_t rng = 0x2026120600ULL;
+static uint64_t next64(void) {
+  uint64_t z = (rng += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+static double uni(double lo, double hi) { return lo + (hi - lo) * ((next64() >> 11) * 0x1p-53); }
+
+// FNV-1a over the bits of the portable path's results.
+static uint64_t digest = 1469598103934665603ULL;
+static void fold(double v) {
+  uint64_t b;
+  memcpy(&b, &v, 8);
+  for (int k = 0; k < 8; k++) {
+    digest ^= (b >> (8 * k)) & 0xff;
+    digest *= 1099511628211ULL;
+  }
+}
+
+static double ulps(double y, long double ref, int is_float) {
+  double r = is_float ? (double)(float)ref : (double)ref;
+  if (isnan(ref)) return isnan(y) ? 0 : INFINITY;
+  if (isinf(r) || isinf(y)) return y == r ? 0 : INFINITY;
+  double spacing;
+  if (is_float) {
+    float f = (float)r;
+    spacing = f == 0 ? FLT_TRUE_MIN : fmaxf(nextafterf(fabsf(f), INFINITY) - fabsf(f), FLT_TRUE_MIN);
+  } else {
+    spacing = r == 0 ? DBL_TRUE_MIN : fmax(nextafter(fabs(r), INFINITY) - fabs(r), DBL_TRUE_MIN);
+    if (fabsl(ref) < fabs(r)) spacing = fabs(r) - nextafter(fabs(r), 0);
+  }
+  return (double)(fabsl((long double)y - ref) / spacing);
+}
+
+// MARK: exp
+
+static void test_exp(int portable) {
+  enum { M = 40000 };
+  static double x[M], y[M];
+  static float xf[M], yf[M];
+  for (long i = 0; i < M; i++) {
+    double v;
+    switch (i % 4) {
+      case 0: v = uni(-708, 708); break;
+      case 1: v = uni(-746, -700); break;   // subnormal results and underflow
+      case 2: v = uni(700, 710); break;     // near and past overflow
+      default: v = uni(-1, 1) * exp2(uni(-60, 3)); break;
+    }
+    x[i] = v;
+    xf[i] = (float)(i % 4 == 2 ? uni(80, 89) : i % 4 == 1 ? uni(-104, -80) : v / 8);
+  }
+  x[0] = NAN; x[1] = INFINITY; x[2] = -INFINITY; x[3] = 0.0; x[4] = -0.0; x[5] = 709.782712893384;
+  bw_exp_f64(x, y, M);
+  bw_exp_f32(xf, yf, M);
+  double worst = 0, worstf = 0;
+  for (long i = 0; i < M; i++) {
+    worst = fmax(worst, ulps(y[i], expl((long double)x[i]), 0));
+    worstf = fmax(worstf, ulps(yf[i], (long double)exp((double)xf[i]), 1));
+    if (portable) { fold(y[i]); fold(yf[i]); }
+  }
+  CHECK(worst <= 1.0, "exp Double on %s: worst %.3f ulp", bw_isa_name(), worst);
+  CHECK(worstf <= 1.0, "exp Float on %s: worst %.3f ulp", bw_isa_name(), worstf);
+  printf("  exp on %s: Double worst %.3f ulp, Float worst %.3f ulp (%d arguments each)\n", bw_isa_name(), worst,
+         worstf, M);
+}
+
+// MARK: reductions
+
+static void test_reductions(int portable) {
+  static const long sizes[] = {1, 3, 31, 32, 33, 4095, 4096, 4097, 10007};
+  static double x[10007];
+  static float xf[10007];
+  for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+    long n = sizes[s];
+    for (long i = 0; i < n; i++) { x[i] = uni(-20, 20); xf[i] = (float)x[i]; }
+    long double sum = 0, sumexp = 0, sumf = 0, mx = -INFINITY, mn = INFINITY;
+    for (long i = 0; i < n; i++) {
+      sum += x[i];
+      sumexp += expl((long double)x[i]);
+      sumf += xf[i];
+      mx = x[i] > mx ? x[i] : mx;
+      mn = x[i] < mn ? x[i] : mn;
+    }
+    double a = bw_sum_f64(x, n), e = bw_sum_exp_f64(x, n, 0.0), af = bw_sum_f32(xf, n);
+    long double abs_sum = 0;
+    for (long i = 0; i < n; i++) abs_sum += fabs(x[i]);
+    // Bounds: a sum of n terms in any fixed order is within (n - 1) u of the
+    // sum of magnitudes; the exp terms are each within 1 ulp and positive.
+    double u = 0x1p-53;
+    CHECK(fabsl(a - sum) <= (n * u) * abs_sum, "sum n=%ld on %s", n, bw_isa_name());
+    CHECK(fabsl(af - sumf) <= (n * u) * abs_sum, "sum Float n=%ld on %s", n, bw_isa_name());
+    CHECK(fabsl(e - sumexp) <= ((n + 2) * u) * sumexp, "sumExp n=%ld on %s: %.17g vs %.17Lg", n, bw_isa_name(), e,
+          sumexp);
+    CHECK(bw_max_f64(x, n) == (double)mx && bw_min_f64(x, n) == (double)mn, "min/max n=%ld", n);
+    CHECK(bw_max_f32(xf, n) == (double)(float)mx && bw_min_f32(xf, n) == (double)(float)mn, "min/max Float n=%ld", n);
+    double m;
+    double s1 = bw_log_sum_exp_leaf_f64(x, n, &m);
+    long double lse = logl(sumexp);
+    CHECK(fabsl((logl((long double)s1) + m) - lse) <= 4 * u * fabsl(lse) + 4 * u, "logSumExp leaf n=%ld", n);
+    // The same call, the same bits.
+    CHECK(bw_sum_f64(x, n) == a && bw_sum_exp_f64(x, n, 0.0) == e, "repeatable n=%ld", n);
+    if (portable) { fold(a); fold(e); fold(af); fold(s1); fold(m); }
+  }
+  // Special values.
+  double sp[5] = {1, NAN, 2, 3, 4};
+  CHECK(isnan(bw_max_f64(sp, 5)) && isnan(bw_min_f64(sp, 5)), "NaN wins min/max");
+  double inf[3] = {1, INFINITY, 2};
+  CHECK(bw_sum_exp_f64(inf, 3, 0.0) == INFINITY, "exp(inf) sums to inf");
+  double lo[3] = {-INFINITY, -INFINITY, -INFINITY}, m;
+  CHECK(bw_log_sum_exp_leaf_f64(lo, 3, &m) == 0.0 && m == -INFINITY, "all -inf leaf");
+  // Pairwise combination in index order.
+  double parts[11];
+  for (int k = 0; k < 11; k++) parts[k] = uni(0, 1);
+  // 11 partials split 5 + 6, each run added in index order.
+  double left = parts[0], right = parts[5];
+  for (int k = 1; k < 5; k++) left += parts[k];
+  for (int k = 6; k < 11; k++) right += parts[k];
+  CHECK(bw_pairwise_sum(parts, 11) == left + right, "pairwise tree of 11 = (5 in order) + (6 in order)");
+}
+
+// MARK: splines
+
+static void uniform_axis(bw_axis *a, double *knots, double *inv_width, long n, double lo, double h) {
+  for (long i = 0; i < n; i++) knots[i] = lo + h * (double)i;
+  for (long i = 0; i + 1 < n; i++) inv_width[i] = 1.0 / (knots[i + 1] - knots[i]);
+  a->knots = knots;
+  a->inv_width = inv_width;
+  a->n = n;
+  a->lo = knots[0];
+  a->hi = knots[n - 1];
+  a->uniform = 1;
+  a->inv_h = (double)(n - 1) / (a->hi - a->lo);
+  a->bucket = NULL;
+  a->nbuckets = 0;
+  a->inv_bucket = 0;
+}
+
+static void test_bilinear(int portable) {
+  enum { NX = 7, NY = 5, M = 3000 };
+  double kx[NX], ky[NY], wx[NX], wy[NY], z[NX][NY], coef[(NX - 1) * (NY - 1) * 4];
+  bw_axis ax, ay;
+  uniform_axis(&ax, kx, wx, NX, -1.0, 0.5);
+  uniform_axis(&ay, ky, wy, NY, 2.0, 0.25);
+  for (int i = 0; i < NX; i++)
+    for (int j = 0; j < NY; j++) z[i][j] = uni(-2, 2);
+  // (a, b, c, d) per cell: value = a + b tx + c ty + d tx ty.
+  for (int i = 0; i + 1 < NX; i++)
+    for (int j = 0; j + 1 < NY; j++) {
+      double *c = coef + ((long)i * (NY - 1) + j) * 4;
+      c[0] = z[i][j];
+      c[1] = z[i + 1][j] - z[i][j];
+      c[2] = z[i][j + 1] - z[i][j];
+      c[3] = z[i + 1][j + 1] - z[i + 1][j] - z[i][j + 1] + z[i][j];
+    }
+  static double xi[M], yi[M], out[M];
+  for (int p = 0; p < M; p++) { xi[p] = uni(-1.5, 2.5); yi[p] = uni(1.8, 3.2); }
+  bw_spline_eval(&ax, &ay, coef, xi, yi, out, M);
+  double worst = 0;
+  for (int p = 0; p < M; p++) {
+    double x = fmin(fmax(xi[p], kx[0]), kx[NX - 1]), y = fmin(fmax(yi[p], ky[0]), ky[NY - 1]);
+    int i = (int)floor((x - kx[0]) / 0.5), j = (int)floor((y - ky[0]) / 0.25);
+    if (i > NX - 2) i = NX - 2;
+    if (j > NY - 2) j = NY - 2;
+    double tx = (x - kx[i]) / 0.5, ty = (y - ky[j]) / 0.25;
+    double v = z[i][j] * (1 - tx) * (1 - ty) + z[i + 1][j] * tx * (1 - ty) + z[i][j + 1] * (1 - tx) * ty +
+               z[i + 1][j + 1] * tx * ty;
+    worst = fmax(worst, fabs(out[p] - v));
+    if (portable) fold(out[p]);
+  }
+  CHECK(worst <= 1e-13, "bilinear values on %s: worst %.3g", bw_isa_name(), worst);
+  double s = bw_spline_sum_exp(&ax, &ay, coef, xi, yi, M);
+  long double ref = 0;
+  for (int p = 0; p < M; p++) ref += expl((long double)out[p]);
+  CHECK(fabsl(s - ref) <= 1e-12 * ref, "bilinear sumExp on %s", bw_isa_name());
+  if (portable) fold(s);
+}
+
+static void test_bspline(int portable) {
+  for (int k = 1; k <= BW_BSPLINE_MAX_DEGREE; k++) {
+    // Clamped knots on [0, 4] with 4 interior breakpoints at uneven places.
+    double brk[6] = {0, 0.5, 1.25, 2, 3.1, 4}, inv_w[5];
+    for (int i = 0; i < 5; i++) inv_w[i] = 1.0 / (brk[i + 1] - brk[i]);
+    // A non-uniform axis with one lookup bucket (the search covers every cell).
+    int32_t bucket[2] = {0, 4};
+    bw_axis breaks = {brk, inv_w, 6, 0.0, 4.0, 0, 0.0, bucket, 1, 1.0 / 4.0};
+    double t[6 + 2 * BW_BSPLINE_MAX_DEGREE];
+    long n = 0;
+    for (int r = 0; r < k; r++) t[n++] = 0;
+    for (int i = 0; i < 6; i++) t[n++] = brk[i];
+    for (int r = 0; r < k; r++) t[n++] = 4;
+    bw_bspline_axis a = {t, n, k, &breaks, NULL};
+    long nc = n - k - 1;
+    double ones[144], greville_x[144], greville_y[144];  // nc <= 10 coefficients per axis
+    for (long i = 0; i < nc; i++) {
+      double g = 0;
+      for (int j = 1; j <= k; j++) g += t[i + j];
+      g /= k;
+      for (long j = 0; j < nc; j++) {
+        ones[i * nc + j] = 1;
+        greville_x[i * nc + j] = g;  // s(x, y) = x
+      }
+      for (long j = 0; j < nc; j++) greville_y[j * nc + i] = g;  // s(x, y) = y
+    }
+    enum { M = 500 };
+    double xi[M], yi[M], o1[M], ox[M], oy[M];
+    for (int p = 0; p < M; p++) { xi[p] = uni(0, 4); yi[p] = uni(0, 4); }
+    xi[0] = 0; xi[1] = 4; yi[2] = 1.25;
+    bw_bspline2d_eval(&a, &a, ones, xi, yi, o1, M);
+    bw_bspline2d_eval(&a, &a, greville_x, xi, yi, ox, M);
+    bw_bspline2d_eval(&a, &a, greville_y, xi, yi, oy, M);
+    double w1 = 0, wx = 0, wy = 0;
+    for (int p = 0; p < M; p++) {
+      w1 = fmax(w1, fabs(o1[p] - 1));
+      wx = fmax(wx, fabs(ox[p] - xi[p]));
+      wy = fmax(wy, fabs(oy[p] - yi[p]));
+      if (portable) { fold(o1[p]); fold(ox[p]); }
+    }
+    CHECK(w1 <= 1e-13 && wx <= 1e-13 && wy <= 1e-13,
+          "B-spline degree %d on %s: unity %.2g, x %.2g, y %.2g", k, bw_isa_name(), w1, wx, wy);
+  }
+}
+
+// MARK: scipy's values (the committed fixtures, flattened by flatten_fixtures.py)
+
+static double *read_doubles(FILE *f, long n) {
+  double *v = malloc((size_t)(n > 0 ? n : 1) * sizeof(double));
+  char word[64];
+  for (long i = 0; i < n; i++) {
+    if (fscanf(f, "%63s", word) != 1) { free(v); return NULL; }
+    v[i] = strtod(word, NULL);
+  }
+  return v;
+}
+
+// A non-uniform axis over strictly increasing knots, searched whole.
+static void search_axis(bw_axis *a, const double *knots, long n, double *inv_width, int32_t *bucket) {
+  for (long i = 0; i + 1 < n; i++) inv_width[i] = 1.0 / (knots[i + 1] - knots[i]);
+  bucket[0] = 0;
+  bucket[1] = (int32_t)(n - 2);
+  bw_axis ax = {knots, inv_width, n, knots[0], knots[n - 1], 0, 0.0, bucket, 1, 1.0 / (knots[n - 1] - knots[0])};
+  *a = ax;
+}
+
+static double relative_error(double got, double want) {
+  if (isnan(want)) return isnan(got) ? 0 : INFINITY;
+  return fabs(got - want) / fmax(1.0, fabs(want));
+}
+
+static void test_fixtures(const char *path, int portable) {
+  FILE *f = fopen(path, "r");
+  CHECK(f != NULL, "cannot read %s", path);
+  if (!f) return;
+  char kind[32], name[128];
+  int cases = 0;
+  while (fscanf(f, "%31s %127s", kind, name) == 2) {
+    double worst = 0;
+    long m = 0;
+    if (strcmp(kind, "bilinear") == 0) {
+      long nx, ny;
+      if (fscanf(f, "%ld", &nx) != 1) break;
+      double *x = read_doubles(f, nx);
+      if (fscanf(f, "%ld", &ny) != 1) break;
+      double *y = read_doubles(f, ny), *z = read_doubles(f, nx * ny);
+      if (fscanf(f, "%ld", &m) != 1) break;
+      double *xi = read_doubles(f, m), *yi = read_doubles(f, m), *ev = read_doubles(f, m);
+      double *wx = malloc(nx * sizeof(double)), *wy = malloc(ny * sizeof(double));
+      double *coef = malloc((size_t)(nx - 1) * (ny - 1) * 4 * sizeof(double)), *out = malloc(m * sizeof(double));
+      int32_t bx[2], by[2];
+      bw_axis ax, ay;
+      search_axis(&ax, x, nx, wx, bx);
+      search_axis(&ay, y, ny, wy, by);
+      for (long i = 0; i + 1 < nx; i++)
+        for (long j = 0; j + 1 < ny; j++) {
+          double *c = coef + (i * (ny - 1) + j) * 4;
+          double z00 = z[i * ny + j], z10 = z[(i + 1) * ny + j], z01 = z[i * ny + j + 1], z11 = z[(i + 1) * ny + j + 1];
+          c[0] = z00; c[1] = z10 - z00; c[2] = z01 - z00; c[3] = z11 - z10 - z01 + z00;
+        }
+      bw_spline_eval(&ax, &ay, coef, xi, yi, out, m);
+      for (long p = 0; p < m; p++) {
+        worst = fmax(worst, relative_error(out[p], ev[p]));
+        if (portable) fold(out[p]);
+      }
+      CHECK(worst <= 1e-13, "bilinear %s on %s: %.3g from scipy", name, bw_isa_name(), worst);
+      free(x); free(y); free(z); free(xi); free(yi); free(ev); free(wx); free(wy); free(coef); free(out);
+    } else if (strcmp(kind, "bspline") == 0) {
+      int kx, ky;
+      long ntx, nty;
+      if (fscanf(f, "%d %d %ld", &kx, &ky, &ntx) != 3) break;
+      double *tx = read_doubles(f, ntx);
+      if (fscanf(f, "%ld", &nty) != 1) break;
+      double *ty = read_doubles(f, nty);
+      long ncx = ntx - kx - 1, ncy = nty - ky - 1;
+      double *coef = read_doubles(f, ncx * ncy);
+      if (fscanf(f, "%ld", &m) != 1) break;
+      double *xi = read_doubles(f, m), *yi = read_doubles(f, m), *ev = read_doubles(f, m);
+      long nbx = ntx - 2 * kx, nby = nty - 2 * ky;  // distinct breakpoints t[k .. n-k-1]
+      double *wx = malloc(nbx * sizeof(double)), *wy = malloc(nby * sizeof(double)), *out = malloc(m * sizeof(double));
+      int32_t bx[2], by[2];
+      bw_axis brx, bry;
+      search_axis(&brx, tx + kx, nbx, wx, bx);
+      search_axis(&bry, ty + ky, nby, wy, by);
+      bw_bspline_axis ax = {tx, ntx, kx, &brx, NULL}, ay = {ty, nty, ky, &bry, NULL};
+      bw_bspline2d_eval(&ax, &ay, coef, xi, yi, out, m);
+      for (long p = 0; p < m; p++) {
+        worst = fmax(worst, relative_error(out[p], ev[p]));
+        if (portable) fold(out[p]);
+      }
+      CHECK(worst <= 1e-12, "B-spline %s (degrees %d, %d) on %s: %.3g from scipy", name, kx, ky, bw_isa_name(), worst);
+      free(tx); free(ty); free(coef); free(xi); free(yi); free(ev); free(wx); free(wy); free(out);
+    } else {
+      CHECK(0, "unknown fixture kind %s", kind);
+      break;
+    }
+    cases++;
+  }
+  fclose(f);
+  CHECK(cases >= 50, "%d fixture cases read from %s", cases, path);
+  printf("  scipy fixtures on %s: %d spline cases\n", bw_isa_name(), cases);
+}
+
+int main(int argc, char **argv) {
+  const char *label = argc > 1 ? argv[1] : "kernel harness";
+  const char *fixtures = argc > 2 ? argv[2] : NULL;
+  printf("%s: %s, on %s\n", label, bw_cpu_summary(), bw_isa_name());
+  for (int path = 0; path < BW_PATH_COUNT; path++) {
+    if (!bw_path_supported(path)) {
+      printf("  path %s: not run on this CPU\n", bw_path_name(path));
+      continue;
+    }
+    bw_path_set_for_thread(path);
+    int portable = path == BW_PATH_GENERIC;
+    test_exp(portable);
+    test_reductions(portable);
+    test_bilinear(portable);
+    test_bspline(portable);
+    if (fixtures) test_fixtures(fixtures, portable);
+  }
+  printf("%s: portable-path digest %016llx\n", label, (unsigned long long)digest);
+  printf("%s: %d passed, %d failed\n", label, passed, failed);
+  return failed ? 1 : 0;
+}
