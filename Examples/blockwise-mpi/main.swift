@@ -186,7 +186,7 @@ func runMPI(_ o: Options) -> Never {
     let st = try stack(o)
     // The point count from the file's header; each rank maps its rows only.
     let count = try NpyFileInfo(o.folder + "/xi.npy").shape.first ?? 0
-    let mine = comm.shard(count: count, alignment: 256)  // BilinearSplineStack's summation leaf
+    let mine = comm.shard(count: count, alignment: BlockPolicy.bilinearStackSumLeaf)
     let xi = try NDArray<Double>(mappingNpyFile: o.folder + "/xi.npy", rows: mine)
     let yi = try NDArray<Double>(mappingNpyFile: o.folder + "/yi.npy", rows: mine)
     try comm.barrier()

@@ -19,7 +19,7 @@ internal import CMPI
 ///
 /// ```swift
 /// let comm = try Communicator.world()
-/// let mine = comm.shard(count: points, alignment: 256)           // the stack's leaf
+/// let mine = comm.shard(count: points, alignment: BlockPolicy.bilinearStackSumLeaf)  // the stack's leaf
 /// let xi = try NDArray<Double>(mappingNpyFile: "xi.npy", rows: mine)
 /// let yi = try NDArray<Double>(mappingNpyFile: "yi.npy", rows: mine)
 /// let total = try comm.combine(try stack.sumExpPartials(x: xi, y: yi))

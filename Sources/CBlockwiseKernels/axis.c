@@ -159,7 +159,7 @@ void bw_fill_axis(bw_kernel_table *t) {
 // added in order, longer lists split in half.
 void bw_pairwise_rows(double *p, long count, long cols) {
   if (count <= 1) return;
-  if (count <= 8) {
+  if (count <= BW_PAIRWISE_RUN) {
     for (long k = 1; k < count; k++) {
       const double *q = p + k * cols;
       for (long j = 0; j < cols; j++) p[j] += q[j];

@@ -92,14 +92,14 @@ double bw_bspline2d_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay
                             const double *xi, const double *yi, long m) {
   // Values in chunks on the stack, then the vectorised exp-sum over them
   // (chunk sums added pairwise: a fixed order for a given m).
-  double buf[256];
-  double parts[64];
+  double buf[BW_SPLINE_SUM_CHUNK];
+  double parts[BW_LEAF_PARTS_MAX];
   long np = 0;
-  for (long p = 0; p < m; p += 256) {
-    long len = m - p < 256 ? m - p : 256;
+  for (long p = 0; p < m; p += BW_SPLINE_SUM_CHUNK) {
+    long len = m - p < BW_SPLINE_SUM_CHUNK ? m - p : BW_SPLINE_SUM_CHUNK;
     bw_bspline2d_eval(ax, ay, coef, xi + p, yi + p, buf, len);
     double s = bw_sum_exp_f64(buf, len, 0.0);
-    if (np == 64) {
+    if (np == BW_LEAF_PARTS_MAX) {
       parts[0] = bw_pairwise_sum(parts, np);
       np = 1;
     }
@@ -234,7 +234,6 @@ void bw_bspline_stack_values(const bw_bspline_axis *ax, const bw_bspline_axis *a
 // cells than the leaf has points), values are formed in that order a chunk
 // at a time and the chunks' exp-sums added pairwise. The order depends on
 // the leaf's points alone, so the sum is the same for any thread count.
-#define BS_CHUNK 64
 
 static long bs_buckets(const bw_bspline_axis *ax, const bw_bspline_axis *ay, long m, int *by_cell) {
   long ncx = ax->breaks->n - 1, ncy = ay->breaks->n - 1;
@@ -250,7 +249,7 @@ long bw_bspline_stack_sum_exp_scratch(const bw_bspline_axis *ax, const bw_bsplin
   long buckets = bs_buckets(ax, ay, m, &by_cell);
   // int32 keys and order, bucket counts, then the chunk's values.
   long ints = 2 * m + buckets + 1;
-  return (long)sizeof(double) * ((ints + 1) / 2 + BS_CHUNK * n + npad + 8);
+  return (long)sizeof(double) * ((ints + 1) / 2 + BW_BSPLINE_STACK_SUM_CHUNK * n + npad + 8);
 }
 
 BW_INLINE long bs_key(const bw_bspline_axis *ax, const bw_bspline_axis *ay, double x, double y, int by_cell,
@@ -293,10 +292,10 @@ static void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const
     long ncy = ay->n - ay->k - 1;                                                                             \
     int kx = ax->k, ky = ay->k;                                                                               \
     double wx[BW_BSPLINE_MAX_DEGREE + 1], wy[BW_BSPLINE_MAX_DEGREE + 1];                                      \
-    double parts[64];                                                                                         \
+    double parts[BW_LEAF_PARTS_MAX];                                                                                         \
     long np = 0;                                                                                              \
-    for (long c = 0; c < m; c += BS_CHUNK) {                                                                  \
-      long len = m - c < BS_CHUNK ? m - c : BS_CHUNK;                                                         \
+    for (long c = 0; c < m; c += BW_BSPLINE_STACK_SUM_CHUNK) {                                                                  \
+      long len = m - c < BW_BSPLINE_STACK_SUM_CHUNK ? m - c : BW_BSPLINE_STACK_SUM_CHUNK;                                                         \
       for (long q = 0; q < len; q++) {                                                                        \
         long p = order[c + q];                                                                                \
         double x = xi[p], y = yi[p];                                                                          \
@@ -309,7 +308,7 @@ static void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const
         POINT(coef, ncy, npad, n, kx, ky, px, py, wx, wy, o, 1);                                              \
       }                                                                                                       \
       double sum = bw_sum_exp_f64(vals, len * n, 0.0);                                                        \
-      if (np == 64) {                                                                                         \
+      if (np == BW_LEAF_PARTS_MAX) {                                                                                         \
         parts[0] = bw_pairwise_sum(parts, np);                                                                \
         np = 1;                                                                                               \
       }                                                                                                       \

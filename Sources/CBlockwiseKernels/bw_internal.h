@@ -265,9 +265,7 @@ BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
 }
 
 // Array kernels check the range once per chunk of BW_EXP_CHUNK values
-// (a min and a max per vector, on the add ports) instead of per vector
-// (compare, mask move and branch): 10-15% faster exp on the dev machine.
-#define BW_EXP_CHUNK 32
+// (bw_policy.h).
 
 /// Whether x[i] - shift lies in the fast range for every i < len (len a
 /// multiple of 4). NaN elements are ignored: the fast path returns NaN for

@@ -9,13 +9,12 @@
 
 // A 32 x 32 tile of doubles is 8 KiB read and 8 KiB written: with both
 // sides resident in a 32 KiB L1, each source line is fetched once.
-#define BW_TILE 32
 
 #define BW_COPY2D_SCALAR(T)                                                          \
-  for (long ii = 0; ii < rows; ii += BW_TILE) {                                      \
-    long i1 = ii + BW_TILE < rows ? ii + BW_TILE : rows;                             \
-    for (long jj = 0; jj < cols; jj += BW_TILE) {                                    \
-      long j1 = jj + BW_TILE < cols ? jj + BW_TILE : cols;                           \
+  for (long ii = 0; ii < rows; ii += BW_TRANSPOSE_TILE) {                                      \
+    long i1 = ii + BW_TRANSPOSE_TILE < rows ? ii + BW_TRANSPOSE_TILE : rows;                             \
+    for (long jj = 0; jj < cols; jj += BW_TRANSPOSE_TILE) {                                    \
+      long j1 = jj + BW_TRANSPOSE_TILE < cols ? jj + BW_TRANSPOSE_TILE : cols;                           \
       for (long i = ii; i < i1; i++)                                                 \
         for (long j = jj; j < j1; j++) dst[i * ldd + j] = src[i * src_rs + j * src_cs]; \
     }                                                                                \
@@ -34,14 +33,14 @@ static void copy2d_f32_scalar(const float *src, long src_rs, long src_cs, float 
 #define BW_COPY_ROWS(T)                                                              \
   for (long i = 0; i < rows; i++) memcpy(dst + i * ldd, src + i * src_rs, (size_t)cols * sizeof(T));
 
-// dst[i][j] = src[j * src_cs + i] over tiles of BW_TILE x BW_TILE, each
+// dst[i][j] = src[j * src_cs + i] over tiles of BW_TRANSPOSE_TILE x BW_TRANSPOSE_TILE, each
 // cut into B x B blocks transposed in registers by BLOCK(i, j); the edges
 // of a tile that are not a whole block go element by element.
 #define BW_TRANSPOSE_TILES(B, BLOCK)                                                 \
-  for (long ii = 0; ii < rows; ii += BW_TILE) {                                      \
-    long i1 = ii + BW_TILE < rows ? ii + BW_TILE : rows;                             \
-    for (long jj = 0; jj < cols; jj += BW_TILE) {                                    \
-      long j1 = jj + BW_TILE < cols ? jj + BW_TILE : cols;                           \
+  for (long ii = 0; ii < rows; ii += BW_TRANSPOSE_TILE) {                                      \
+    long i1 = ii + BW_TRANSPOSE_TILE < rows ? ii + BW_TRANSPOSE_TILE : rows;                             \
+    for (long jj = 0; jj < cols; jj += BW_TRANSPOSE_TILE) {                                    \
+      long j1 = jj + BW_TRANSPOSE_TILE < cols ? jj + BW_TRANSPOSE_TILE : cols;                           \
       long i = ii;                                                                   \
       for (; i + B <= i1; i += B) {                                                  \
         long j = jj;                                                                 \

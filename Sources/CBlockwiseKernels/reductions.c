@@ -312,7 +312,7 @@ double bw_log_sum_exp_leaf_f32(const float *x, long n, double *max_out) {
 
 double bw_pairwise_sum(const double *p, long n) {
   if (n <= 0) return 0.0;
-  if (n <= 8) {
+  if (n <= BW_PAIRWISE_RUN) {
     double s = p[0];
     for (long i = 1; i < n; i++) s += p[i];
     return s;

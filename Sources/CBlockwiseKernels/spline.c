@@ -54,14 +54,14 @@ void bw_spline_eval(const bw_axis *ax, const bw_axis *ay, const double *coef,
 double bw_spline_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coef,
                          const double *xi, const double *yi, long m) {
   // Values in chunks on the stack, then the vectorised exp-sum over them.
-  double buf[256];
-  double parts[64];
+  double buf[BW_SPLINE_SUM_CHUNK];
+  double parts[BW_LEAF_PARTS_MAX];
   long np = 0;
-  for (long p = 0; p < m; p += 256) {
-    long len = m - p < 256 ? m - p : 256;
+  for (long p = 0; p < m; p += BW_SPLINE_SUM_CHUNK) {
+    long len = m - p < BW_SPLINE_SUM_CHUNK ? m - p : BW_SPLINE_SUM_CHUNK;
     bw_spline_eval(ax, ay, coef, xi + p, yi + p, buf, len);
     double s = bw_sum_exp_f64(buf, len, 0.0);
-    if (np == 64) {  // callers pass leaves far below 64 chunks; keep it bounded anyway
+    if (np == BW_LEAF_PARTS_MAX) {  // callers pass leaves far below 64 chunks; keep it bounded anyway
       parts[0] = bw_pairwise_sum(parts, np);
       np = 1;
     }

@@ -97,7 +97,7 @@ do {
   for m in [0, 255, 256 * 11 + 3, 100_003] {
     let xi = try NDArray<Double>.uniform(shape: [m], in: 0..<49, seed: 4)
     let yi = try NDArray<Double>.uniform(shape: [m], in: 0..<49, seed: 5)
-    let mine = comm.shard(count: m, alignment: 256)
+    let mine = comm.shard(count: m, alignment: BlockPolicy.bilinearStackSumLeaf)
     let total = try withRankThreads { try comm.combine(try stack.sumExpPartials(x: xi.rows(mine), y: yi.rows(mine))) }
     let one = try stack.sumExp(x: xi, y: yi)
     check(total.bitPattern == one.bitPattern, "stack sumExp of \(m) points: \(bits(total)) vs one process \(bits(one))")
@@ -116,7 +116,7 @@ do {
   let yi = try NDArray<Double>.uniform(shape: [300_000], in: 0..<49, seed: 7)
   let reference = try stack.sumExp(x: xi, y: yi)
   for t in [1, 2, 3, 8] where t <= ComputePool.maximumThreadCount {
-    let mine = comm.shard(count: xi.count, alignment: 256)
+    let mine = comm.shard(count: xi.count, alignment: BlockPolicy.bilinearStackSumLeaf)
     let v = try withRankThreads(t) { try comm.combine(try stack.sumExpPartials(x: xi.rows(mine), y: yi.rows(mine))) }
     check(v.bitPattern == reference.bitPattern, "W1 total with \(t) threads per rank")
     check(try ComputePool.withThreadCount(t) { try stack.sumExp(x: xi, y: yi) }.bitPattern == reference.bitPattern,
@@ -131,7 +131,7 @@ do {
     try xi.write(npyFile: path)
   }
   try comm.barrier()
-  let mine = comm.shard(count: xi.count, alignment: 256)
+  let mine = comm.shard(count: xi.count, alignment: BlockPolicy.bilinearStackSumLeaf)
   let mapped = try NDArray<Double>(mappingNpyFile: path, rows: mine)
   check(mapped == xi.rows(mine), "the mapped shard holds this rank's rows")
   let fromFiles = try comm.combine(try stack.sumExpPartials(x: mapped, y: yi.rows(mine)))

@@ -15,25 +15,57 @@ public enum BlockPolicy {
   /// then 512 KiB).
   public static let l2CacheBytes: Int = bw_l2_cache_bytes()
 
-  /// Elements per summation leaf of the array reductions. 4096 doubles are
-  /// 32 KiB, an L1's worth, and amortise the per-leaf call to a few percent
-  /// of a microsecond-long leaf (tuned on the 2-core AMD EPYC dev machine).
-  public static let reductionLeaf = 4096
+  // Every length below is defined once, in the C header bw_policy.h (with
+  // what it trades and the machine it was tuned on), and read from there.
+
+  // MARK: Leaves: these decide the bits of a reduction
+
+  /// Elements per summation leaf of the array reductions (`sum`, `sumExp`,
+  /// `logSumExp`, `min`, `max`) and of fused expression reductions: 4096.
+  /// An MPI rank or Dask chunk whose length is a multiple of it gives
+  /// partials that combine to one process's bits.
+  public static let reductionLeaf = Int(BW_REDUCTION_LEAF)
 
   /// Rows per summation leaf of a reduction along a strided axis (axis 0
   /// of a matrix, say): each leaf folds its rows in order into a vector of
-  /// column sums, and leaf vectors are added pairwise. 512 rows keep the
-  /// in-leaf error at the whole-array kernels' 511 roundings per
-  /// accumulator.
-  public static let axisReductionLeaf = 512
+  /// column sums, and leaf vectors are added pairwise: 512.
+  public static let axisReductionLeaf = Int(BW_AXIS_REDUCTION_LEAF)
 
-  /// Columns per tile of a strided-axis reduction. 4096 Double
-  /// accumulators are 32 KiB (an L1) and each row segment read is 8 pages
-  /// long, so the prefetchers keep up: axis 0 of a 1000 x 100000 array ran
-  /// at 0.36-0.38 ns per element on one thread against 0.45-0.49 with 1024
-  /// columns (2-core AMD EPYC Zen 3 dev machine, 512 KiB L2; 8192 and 16384
-  /// were no faster and balance worse over two threads).
-  public static let axisReductionTile = 4096
+  /// Points per summation leaf of `BilinearSpline.sumExp` and
+  /// `BivariateSpline.sumExp`: 1024.
+  public static let splineSumLeaf = Int(BW_SPLINE_SUM_LEAF)
+
+  /// Points per summation leaf of `BilinearSplineStack.sumExp` (and of its
+  /// partials, so the shard alignment of an MPI caller who wants one
+  /// process's bits): 256.
+  public static let bilinearStackSumLeaf = Int(BW_BILINEAR_STACK_SUM_LEAF)
+
+  /// Points per summation leaf of `BilinearSplineStack.sumExpPerSpline`: 1024.
+  public static let bilinearStackPerSplineLeaf = Int(BW_BILINEAR_STACK_PER_SPLINE_LEAF)
+
+  /// Points per summation leaf of `BivariateSplineStack.sumExp` (sorted by
+  /// cell inside the leaf): 8192.
+  public static let bivariateStackSumLeaf = Int(BW_BSPLINE_STACK_SUM_LEAF)
+
+  /// Points per summation leaf of `BivariateSplineStack.sumExpPerSpline`: 256.
+  public static let bivariateStackPerSplineLeaf = Int(BW_BSPLINE_STACK_PER_SPLINE_LEAF)
+
+  // MARK: Blocks and tiles: speed only
+
+  /// Columns per tile of a strided-axis reduction: 4096.
+  public static let axisReductionTile = Int(BW_AXIS_REDUCTION_TILE)
+
+  /// Points per block of `BilinearSpline.evaluate`: 4096.
+  public static let bilinearPointsPerBlock = Int(BW_BILINEAR_POINTS_PER_BLOCK)
+
+  /// Points per block of `BivariateSpline.evaluate`: 2048.
+  public static let bivariatePointsPerBlock = Int(BW_BSPLINE_POINTS_PER_BLOCK)
+
+  /// Points per block of a spline stack's `evaluate`: 512.
+  public static let stackEvaluationBlock = Int(BW_STACK_EVAL_BLOCK)
+
+  /// Elements per register chunk of a compiled expression: 2048.
+  public static let expressionChunk = Int(BW_EXPR_CHUNK)
 
   /// Elements per block for a kernel that touches `bytesPerElement` bytes
   /// per element, rounded down to a multiple of `leaf` (at least one leaf).

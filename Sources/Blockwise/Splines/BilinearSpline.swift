@@ -66,10 +66,10 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
 
   /// Points per block handed to a worker (4096 points are 64 KiB of
   /// coordinates; tuned on the 2-core AMD EPYC dev machine).
-  static var pointsPerBlock: Int { 4096 }
+  static var pointsPerBlock: Int { BlockPolicy.bilinearPointsPerBlock }
   /// Points per summation leaf of `sumExp` (fixed: keeps sums independent
   /// of thread count and machine).
-  static var sumLeaf: Int { 1024 }
+  static var sumLeaf: Int { BlockPolicy.splineSumLeaf }
 
   /// The spline at paired points `(x[i], y[i])`, like scipy's `ev`.
   ///

@@ -91,10 +91,10 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   /// Points per summation leaf (fixed, so sums do not depend on threads).
   /// 256 points x 50 splines is ~13k exps, 10 to 20 microseconds: small
   /// partial arrays, and the per-leaf overhead under 1%.
-  static var sumLeaf: Int { 256 }
+  static var sumLeaf: Int { BlockPolicy.bilinearStackSumLeaf }
   /// Points per block for evaluation: 512 points x n splines of output
   /// stay in L2 while the rows are scattered (tuned on the 2-core dev box).
-  static var evalBlock: Int { 512 }
+  static var evalBlock: Int { BlockPolicy.stackEvaluationBlock }
 
   /// Every spline at paired points `(x[i], y[i])`.
   ///
@@ -216,7 +216,7 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
     let n = count, np = padded
     guard n > 0 else { return NDArray(uninitializedShape: [0], count: 0) }
     guard m > 0 else { return try .zeros([n]) }
-    let leaf = 1024
+    let leaf = BlockPolicy.bilinearStackPerSplineLeaf
     let leaves = BlockPolicy.pieces(count: m, length: leaf)
     let partials = UnsafeMutablePointer<Double>.allocate(capacity: leaves * 2 * n)
     defer { partials.deallocate() }

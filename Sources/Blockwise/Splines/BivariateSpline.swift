@@ -85,10 +85,10 @@ public struct BivariateSpline<Element: NDArrayScalar>: Sendable {
   public var coefficients: [Double] { Array(UnsafeBufferPointer(start: coef.base, count: coef.count)) }
 
   /// Points per block handed to a worker.
-  static var pointsPerBlock: Int { 2048 }
+  static var pointsPerBlock: Int { BlockPolicy.bivariatePointsPerBlock }
   /// Points per summation leaf of `sumExp` (fixed: sums do not depend on
   /// the thread count).
-  static var sumLeaf: Int { 1024 }
+  static var sumLeaf: Int { BlockPolicy.splineSumLeaf }
 
   /// The spline at paired points `(x[i], y[i])`, like scipy's `ev`.
   ///

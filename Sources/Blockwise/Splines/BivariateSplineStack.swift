@@ -93,13 +93,13 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
   /// points on W1's 49x49 cells are ~3.4 per cell, and neighbouring cells
   /// share 3/4 of a bicubic window (tuned on the 2-core AMD EPYC dev
   /// machine: W1-cubic took 317 ms with 256-point leaves in input order).
-  static var sumLeaf: Int { 8192 }
+  static var sumLeaf: Int { BlockPolicy.bivariateStackSumLeaf }
   /// Points per summation leaf of `sumExpPerSpline`: 256 points x n values
   /// of scratch stay in L2 between the evaluation and the sums.
-  static var perSplineLeaf: Int { 256 }
+  static var perSplineLeaf: Int { BlockPolicy.bivariateStackPerSplineLeaf }
   /// Points per block for evaluation (512 points x n splines of scratch
   /// stay in L2; tuned on the 2-core AMD EPYC dev machine).
-  static var evalBlock: Int { 512 }
+  static var evalBlock: Int { BlockPolicy.stackEvaluationBlock }
 
   /// Every spline at paired points `(x[i], y[i])`.
   ///

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bw_policy.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -174,13 +176,7 @@ typedef struct {
   bw_expr_ref result;  // where the value of the whole expression ends up
 } bw_expr_program;
 
-/// Elements per chunk: each instruction runs over one chunk of every
-/// register before the next instruction (2048 doubles = 16 KiB per
-/// register, so a program's registers stay in L1/L2). Tuned on the 2-core
-/// AMD EPYC (Zen 3) dev machine: W3 through an Expression took 1.21-1.24x
-/// the hand-fused loop with 2048, 1.27-1.29x with 1024 and 1.30x with 4096
-/// (per-instruction call overhead against L1 residency); W5 was no slower.
-#define BW_EXPR_CHUNK 2048
+// BW_EXPR_CHUNK (elements per register chunk) is in bw_policy.h.
 
 /// Evaluates elements [start, start + n) of the expression into out[start ...].
 void bw_expr_eval_f64(const bw_expr_program *p, const double *const *inputs, long start, long n,
