@@ -269,32 +269,37 @@ example-c: release-c-library
 	$(CC_CABI) -O2 Examples/c/w1.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) -o .build/w1-c
 	.build/w1-c $(EXAMPLE_ARGS)
 
-# The Python package: built and installed with pip (it runs the release
-# build of libBlockwiseC), then its pytest suite against numpy and scipy.
-# pip installs what is missing: numpy, scipy, pytest, and setuptools and
-# wheel for the no-isolation build (which needs no network once they are
-# here).
+# The Python package: built and installed with pip into a virtual
+# environment under .build/ (the machine's own site-packages are never
+# touched), then its pytest suite against numpy, scipy, numexpr,
+# threadpoolctl and Dask. pip installs what the venv lacks: numpy, scipy,
+# pytest, numexpr, threadpoolctl, dask[array,distributed], and setuptools
+# and wheel for the no-isolation build of the package.
 PYTHON ?= python3
+VENV := .build/venv
+VENV_PYTHON := $(VENV)/bin/python
+PYTHON_TEST_PACKAGES := numpy scipy pytest setuptools wheel numexpr threadpoolctl "dask[array,distributed]"
 python-deps:
-	@$(PYTHON) -c "import numpy, scipy, pytest, setuptools, wheel" 2>/dev/null || \
-	  $(PYTHON) -m pip install --quiet --root-user-action=ignore numpy scipy pytest setuptools wheel
+	@[ -x $(VENV_PYTHON) ] || $(PYTHON) -m venv $(VENV)
+	@$(VENV_PYTHON) -c "import numpy, scipy, pytest, setuptools, wheel, numexpr, threadpoolctl, dask.array, distributed" \
+	  2>/dev/null || $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check $(PYTHON_TEST_PACKAGES)
 test-python: python-deps release-c-library
 	@start=$$(date +%s); \
-	$(PYTHON) -m pip install --quiet --root-user-action=ignore --no-build-isolation --force-reinstall --no-deps ./python && \
+	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python && \
 	rm -rf python/build python/*.egg-info && \
-	$(PYTHON) -m pytest python/tests -q -p no:cacheprovider | tee .build/python.log && \
+	$(VENV_PYTHON) -m pytest python/tests -q -p no:cacheprovider | tee .build/python.log && \
 	echo "Python part: $$(( $$(date +%s) - start )) s (install included)" && \
-	$(call record,Python: $$(grep -oE "[0-9]+ passed" .build/python.log | tail -1)$(,) 0 failed)
+	$(call record,Python (in $(VENV)): $$(grep -oE "[0-9]+ passed" .build/python.log | tail -1)$(,) 0 failed)
 
 # Seed 001's W1 on Ray beside Ray + numpy and Blockwise alone, and the
 # Python-call overhead against the Swift call (installs ray when missing).
 bench-ray: python-deps release-c-library
-	@$(PYTHON) -c "import ray" 2>/dev/null || $(PYTHON) -m pip install --quiet --root-user-action=ignore ray
-	$(PYTHON) -m pip install --quiet --root-user-action=ignore --no-build-isolation --force-reinstall --no-deps ./python
+	@$(VENV_PYTHON) -c "import ray" 2>/dev/null || $(VENV_PYTHON) -m pip install --quiet ray
+	$(VENV_PYTHON) -m pip install --quiet --no-build-isolation --force-reinstall --no-deps ./python
 	rm -rf python/build python/*.egg-info
 	mkdir -p bench-results
 	cd Benchmarks && $(SWIFT) run -c release blockwise-bench --workloads w1 --json ../bench-results/w1.json > /dev/null
-	$(PYTHON) python/examples/ray_w1.py --swift-json bench-results/w1.json --json bench-results/ray_w1.json
+	$(VENV_PYTHON) python/examples/ray_w1.py --swift-json bench-results/w1.json --json bench-results/ray_w1.json
 
 clean:
 	rm -rf .build .build-tsan Benchmarks/.build python/build python/*.egg-info

@@ -12,38 +12,22 @@ other layouts and dtypes are converted once. Errors raise
 `blockwise.BlockwiseError`, a ValueError carrying Blockwise's message. The
 GIL is released while the library runs. Objects pickle by their inputs.
 """
-from . import _lib
+from . import _lib, _threads
 from ._lib import BlockwiseError
 from .expressions import Expression, evaluate
 from .functions import exp, logsumexp, sum_exp
 from .splines import BilinearSpline, BilinearSplineStack
+from ._threads import get_num_threads, max_num_threads, set_num_threads, threadpool_limits
+
+_threads._register_with_threadpoolctl()
+_threads._apply_environment_caps()
 
 __version__ = _lib.lib.blockwise_version().decode()
 
 __all__ = [
     "BilinearSpline", "BilinearSplineStack", "BlockwiseError", "Expression", "evaluate", "exp", "get_num_threads",
-    "kernel_isa", "logsumexp", "max_num_threads", "set_num_threads", "sum_exp",
+    "kernel_isa", "logsumexp", "max_num_threads", "set_num_threads", "sum_exp", "threadpool_limits",
 ]
-
-
-def set_num_threads(n):
-    """Threads Blockwise uses per call (1 ... max_num_threads()); returns
-    the previous count, as numexpr's."""
-    previous = get_num_threads()
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise ValueError(f"n: expected an int thread count, got {type(n).__name__}")
-    _lib.check(_lib.lib.blockwise_set_thread_count(n))
-    return previous
-
-
-def get_num_threads():
-    """Threads Blockwise uses per call (the calling thread included)."""
-    return int(_lib.lib.blockwise_thread_count())
-
-
-def max_num_threads():
-    """The largest count set_num_threads accepts."""
-    return int(_lib.lib.blockwise_max_thread_count())
 
 
 def kernel_isa():
