@@ -72,3 +72,99 @@ public func blockwise_log_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _
 public func blockwise_log_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> Int32 {
   reduce(x, n, result) { $0.logSumExp() }
 }
+
+// MARK: - Reductions by code, whole or along one axis
+
+/// Runs reduction `code` (blockwise_reduction: 0 sum, 1 min, 2 max,
+/// 3 sum_exp, 4 log_sum_exp) over a whole array.
+func reduceAll<E: NDArrayScalar>(_ a: NDArray<E>, _ code: Int32) throws -> E {
+  switch code {
+  case 0: return a.sum()
+  case 1: return try a.min()
+  case 2: return try a.max()
+  case 3: return a.sumExp()
+  case 4: return a.logSumExp()
+  default: throw invalid("reduction", expected: "BLOCKWISE_SUM ... BLOCKWISE_LOG_SUM_EXP (0 ... 4)", got: "\(code)")
+  }
+}
+
+/// Runs reduction `code` along `axis` (negative counts from the end).
+func reduceAlong<E: NDArrayScalar>(_ a: NDArray<E>, _ code: Int32, axis: Int) throws -> NDArray<E> {
+  switch code {
+  case 0: return try a.sum(axis: axis)
+  case 1: return try a.min(axis: axis)
+  case 2: return try a.max(axis: axis)
+  case 3: return try a.sumExp(axis: axis)
+  case 4: return try a.logSumExp(axis: axis)
+  default: throw invalid("reduction", expected: "BLOCKWISE_SUM ... BLOCKWISE_LOG_SUM_EXP (0 ... 4)", got: "\(code)")
+  }
+}
+
+func reduceCode<E: NDArrayScalar>(_ code: Int32, _ x: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?) -> Int32 {
+  guarded {
+    let count = try length(n, "n")
+    let src = try input(x, count, "x")
+    let r = try resultPointer(result)
+    r.pointee = try NDArray<E>.withBorrowedArray(src, shape: [count]) { try reduceAll($0, code) }
+  }
+}
+
+func reduceAxisCode<E: NDArrayScalar>(
+  _ code: Int32, _ x: UnsafePointer<E>?, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int64, _ axis: Int64,
+  _ out: UnsafeMutablePointer<E>?, _ outLen: Int64
+) -> Int32 {
+  guarded {
+    let rank = try length(ndim, "ndim")
+    guard rank >= 1 && rank <= 32 else { throw invalid("ndim", expected: "1 ... 32 dimensions", got: "\(ndim)") }
+    guard let shapePointer else { throw invalid("shape", expected: "a pointer to \(rank) dimensions", got: "NULL") }
+    let shape = try (0..<rank).map { try length(shapePointer[$0], "shape[\($0)]") }
+    guard axis >= -Int64(rank) && axis < Int64(rank) else {
+      throw invalid("axis", expected: "an axis in \(-rank) ..< \(rank) for \(rank) dimensions", got: "\(axis)")
+    }
+    let a = Int(axis < 0 ? axis + Int64(rank) : axis)
+    let count = try product(shape, "shape")
+    let src = try input(x, count, "x")
+    let kept = try product(shape.enumerated().filter { $0.offset != a }.map(\.element), "out")
+    let o = try output(out, outLen, needed: kept, "out")
+    try NDArray<E>.withBorrowedArray(src, shape: shape) { array in
+      let r = try reduceAlong(array, code, axis: a)
+      r.withUnsafeBufferPointer { b in
+        if let base = b.baseAddress, b.count > 0 { o.baseAddress!.update(from: base, count: b.count) }
+      }
+    }
+  }
+}
+
+/// *result = the reduction of all n elements of x (blockwise_reduction): sum 0 and sum_exp 0 for
+/// n = 0, log_sum_exp -inf, min and max BLOCKWISE_EMPTY. C entry point `blockwise_reduce_f64`
+/// (declared and documented in include/blockwise.h); returns a blockwise_status, the message in
+/// `blockwise_last_error()`.
+@_cdecl("blockwise_reduce_f64")
+public func blockwise_reduce_f64(_ reduction: Int32, _ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> Int32 {
+  reduceCode(reduction, x, n, result)
+}
+
+/// The float32 form of `blockwise_reduce_f64` (accumulated in double, rounded once). C entry point
+/// `blockwise_reduce_f32`, declared in include/blockwise.h.
+@_cdecl("blockwise_reduce_f32")
+public func blockwise_reduce_f32(_ reduction: Int32, _ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> Int32 {
+  reduceCode(reduction, x, n, result)
+}
+
+/// Reduction along one axis of a row-major array of shape[0..ndim): out (out_len = the product of
+/// the other dimensions, row-major) gets one value per position of the other axes; axis may be
+/// negative (from the end). Deterministic for any thread count. C entry point
+/// `blockwise_reduce_axis_f64`, declared in include/blockwise.h.
+@_cdecl("blockwise_reduce_axis_f64")
+public func blockwise_reduce_axis_f64(
+  _ reduction: Int32, _ x: UnsafePointer<Double>?, _ shape: UnsafePointer<Int64>?, _ ndim: Int64, _ axis: Int64,
+  _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
+) -> Int32 { reduceAxisCode(reduction, x, shape, ndim, axis, out, outLen) }
+
+/// The float32 form of `blockwise_reduce_axis_f64`. C entry point `blockwise_reduce_axis_f32`,
+/// declared in include/blockwise.h.
+@_cdecl("blockwise_reduce_axis_f32")
+public func blockwise_reduce_axis_f32(
+  _ reduction: Int32, _ x: UnsafePointer<Float>?, _ shape: UnsafePointer<Int64>?, _ ndim: Int64, _ axis: Int64,
+  _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
+) -> Int32 { reduceAxisCode(reduction, x, shape, ndim, axis, out, outLen) }

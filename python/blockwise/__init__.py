@@ -15,7 +15,7 @@ GIL is released while the library runs. Objects pickle by their inputs.
 from . import _lib, _threads
 from ._lib import BlockwiseError
 from .expressions import Expression, evaluate
-from .functions import exp, logsumexp, sum_exp
+from .functions import exp, logsumexp, max, min, sum, sum_exp
 from .splines import BilinearSpline, BilinearSplineStack
 from ._threads import get_num_threads, max_num_threads, set_num_threads, threadpool_limits
 
@@ -26,7 +26,8 @@ __version__ = _lib.lib.blockwise_version().decode()
 
 __all__ = [
     "BilinearSpline", "BilinearSplineStack", "BlockwiseError", "Expression", "evaluate", "exp", "get_num_threads",
-    "kernel_isa", "logsumexp", "max_num_threads", "set_num_threads", "sum_exp", "threadpool_limits",
+    "kernel_isa", "logsumexp", "max", "max_num_threads", "min", "set_num_threads", "sum", "sum_exp",
+    "threadpool_limits",
 ]
 
 

@@ -61,6 +61,8 @@ for suffix in ("f64", "f32"):
     _declare(f"blockwise_exp_{suffix}", i32, vp, i64, vp, i64)
     _declare(f"blockwise_sum_exp_{suffix}", i32, vp, i64, vp)
     _declare(f"blockwise_log_sum_exp_{suffix}", i32, vp, i64, vp)
+    _declare(f"blockwise_reduce_{suffix}", i32, i32, vp, i64, vp)
+    _declare(f"blockwise_reduce_axis_{suffix}", i32, i32, vp, vp, i64, i64, vp, i64)
     _declare(f"blockwise_spline_create_{suffix}", i32, vp, i64, vp, i64, vp, i64, handle_out)
     _declare(f"blockwise_spline_ev_{suffix}", i32, vp, vp, vp, i64, vp, i64)
     _declare(f"blockwise_spline_grid_{suffix}", i32, vp, vp, i64, vp, i64, vp, i64)
@@ -77,6 +79,9 @@ _declare("blockwise_expression_create", i32, ctypes.c_char_p, i32, handle_out)
 _declare("blockwise_expression_free", None, vp)
 _declare("blockwise_expression_variable_count", i64, vp)
 _declare("blockwise_expression_variable_name", ctypes.c_char_p, vp, i64)
+
+# blockwise_reduction in blockwise.h.
+REDUCTIONS = {"sum": 0, "min": 1, "max": 2, "sum_exp": 3, "logsumexp": 4}
 
 STATUS = {
     1: "invalid argument",

@@ -1,4 +1,6 @@
-"""exp, sum_exp and logsumexp over whole arrays."""
+"""exp, and the reductions sum, sum_exp, logsumexp, min and max, shaped like
+numpy's and scipy.special's (axis=int, tuple, None or negative; keepdims;
+logsumexp's b= and return_sign=)."""
 import ctypes
 
 import numpy as np
@@ -20,29 +22,125 @@ def exp(a, out=None):
     return result
 
 
-def _reduce(name, a):
+def _axes(axis, ndim):
+    """numpy's axis argument as a sorted tuple of distinct non-negative axes
+    (None: every axis)."""
+    if axis is None:
+        return tuple(range(ndim))
+    items = axis if isinstance(axis, tuple) else (axis,)
+    out = []
+    for ax in items:
+        if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
+            raise ValueError(f"axis: expected an int, a tuple of ints or None, got {axis!r}")
+        ax = int(ax)
+        if not -ndim <= ax < ndim:
+            raise ValueError(f"axis: expected an axis in {-ndim} ..< {ndim} for an array of {ndim} dimensions, got {ax}")
+        out.append(ax % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"axis: expected distinct axes, got {axis!r}")
+    return tuple(sorted(out))
+
+
+def _reduce(name, a, axis=None, keepdims=False):
+    """Reduction `name` over `axes`: one C call for the whole array or one
+    axis; several axes are moved last (one copy) and reduced as one."""
     dt = float_dtype(a)
     x = contiguous(a, dt, "a")
-    r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
-    _lib.check(_lib.function(name, dt)(_lib.address(x), x.size, ctypes.byref(r)))
-    return float(r.value)
+    axes = _axes(axis, x.ndim)
+    code = _lib.REDUCTIONS[name]
+    kept = [d for k, d in enumerate(x.shape) if k not in axes]
+    if len(axes) == x.ndim:
+        r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
+        _lib.check(_lib.function("blockwise_reduce", dt)(code, _lib.address(x), x.size, ctypes.byref(r)))
+        value = np.array(r.value, dtype=dt)
+    else:
+        if len(axes) == 1:
+            source, ax = x, axes[0]
+        else:
+            # The reduced axes last and flattened into one: each output is
+            # then the whole-array reduction of its values.
+            moved = np.moveaxis(x, axes, range(x.ndim - len(axes), x.ndim))
+            reduced = int(np.prod([x.shape[k] for k in axes]))
+            source = np.ascontiguousarray(moved).reshape(kept + [reduced])
+            ax = len(kept)
+        value = np.empty(kept, dtype=dt)
+        shape = (ctypes.c_int64 * source.ndim)(*source.shape)
+        _lib.check(_lib.function("blockwise_reduce_axis", dt)(
+            code, _lib.address(source), shape, source.ndim, ax, _lib.address(value), value.size))
+    if keepdims:
+        value = value.reshape([1 if k in axes else d for k, d in enumerate(x.shape)])
+    return value if value.ndim else value[()]
 
 
-def sum_exp(a):
-    """sum(exp(a)) over every element, fused (no array of exps is made).
+def sum(a, axis=None, keepdims=False):
+    """Sum over `axis` (int, tuple, None or negative), as `np.sum`, in
+    fixed leaves added pairwise: the same bits for any thread count.
+    float32 input accumulates in double and rounds once."""
+    return _reduce("sum", a, axis, keepdims)
 
-    Accumulated in double; identical for any thread count. 0.0 for an
-    empty array, inf on overflow.
+
+def min(a, axis=None, keepdims=False):
+    """Minimum over `axis`, as `np.min` (NaN propagates; an empty reduction
+    raises ValueError)."""
+    return _reduce("min", a, axis, keepdims)
+
+
+def max(a, axis=None, keepdims=False):
+    """Maximum over `axis`, as `np.max` (NaN propagates; an empty reduction
+    raises ValueError)."""
+    return _reduce("max", a, axis, keepdims)
+
+
+def sum_exp(a, axis=None, keepdims=False):
+    """sum(exp(a)) over `axis`, fused (no array of exps is made),
+    accumulated in double; identical for any thread count. 0.0 for an empty
+    reduction, inf on overflow."""
+    return _reduce("sum_exp", a, axis, keepdims)
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """log(sum(b * exp(a))) over `axis`, scipy.special.logsumexp's signature
+    and results: max-shifted (no overflow for large values), -inf for an
+    empty reduction or all -inf.
+
+    Without `b`, one fused pass per leaf in the library (the same bits for
+    any thread count). With `b` (broadcast against `a`): the terms
+    b * exp(a - max) are formed by one expression pass and summed by
+    Blockwise; where b == 0 a term is dropped, as scipy's. With
+    return_sign=True, returns (log|s|, sign(s)); otherwise a negative sum
+    gives NaN, as scipy's.
     """
-    return _reduce("blockwise_sum_exp", a)
+    if b is None and not return_sign:
+        return _reduce("logsumexp", a, axis, keepdims)
+    dt = float_dtype(a) if b is None else float_dtype(a, b)
+    x = contiguous(a, dt, "a")
+    if b is None:
+        w = np.ones((), dtype=dt)
+    else:
+        w = contiguous(b, dt, "b")
+        try:
+            x, w = np.broadcast_arrays(x, w)
+        except ValueError:
+            raise ValueError(f"b: expected a shape that broadcasts with a's {x.shape}, got {np.shape(b)}") from None
+        x = np.where(w == 0, -np.inf, x).astype(dt)  # scipy drops terms with b == 0
+    axes = _axes(axis, x.ndim)
+    m = _reduce("max", x, axes, keepdims=True) if x.size else np.full([1] * x.ndim, -np.inf, dtype=dt)
+    m = np.where(np.isfinite(m), m, 0).astype(dt)
+    from .expressions import evaluate
 
-
-def logsumexp(a, axis=None):
-    """log(sum(exp(a))) over every element, as `scipy.special.logsumexp(a)`
-    (max-shifted: no overflow for large values). -inf for an empty array.
-
-    Only `axis=None` (the whole array) is supported.
-    """
-    if axis is not None:
-        raise ValueError(f"axis: blockwise.logsumexp reduces over every element (axis=None), got axis={axis!r}")
-    return _reduce("blockwise_log_sum_exp", a)
+    terms = evaluate("w * exp(x - m)", local_dict={"w": w, "x": x, "m": m}) if x.size else x
+    s = _reduce("sum", terms, axes, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if return_sign:
+            sign = np.sign(s).astype(dt)
+            out = np.log(np.abs(s)) + m
+        else:
+            out = np.log(s) + m
+    if not keepdims:
+        out = np.squeeze(out, axis=axes)
+        if return_sign:
+            sign = np.squeeze(sign, axis=axes)
+    out = out[()] if out.ndim == 0 else out
+    if return_sign:
+        return out, (sign[()] if sign.ndim == 0 else sign)
+    return out

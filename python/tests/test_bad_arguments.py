@@ -182,4 +182,4 @@ def test_expression_arguments_are_checked():
     with pytest.raises(ValueError, match="column"):
         blockwise.evaluate("x +", x=A)
     with pytest.raises(ValueError, match="axis"):
-        blockwise.logsumexp(A, axis=0)
+        blockwise.logsumexp(A, axis=1)

@@ -63,7 +63,7 @@ def test_bad_inputs_raise_value_error():
     with pytest.raises(ValueError, match="numbers"):
         blockwise.exp(["a", "b"])
     with pytest.raises(ValueError, match="axis"):
-        blockwise.logsumexp(np.ones(3), axis=0)
+        blockwise.logsumexp(np.ones(3), axis=1)
     with pytest.raises(ValueError):
         blockwise.exp(np.ones(3, dtype=complex))
 

@@ -100,6 +100,24 @@ blockwise_status blockwise_sum_exp_f32(const float *x, int64_t n, float *result)
 blockwise_status blockwise_log_sum_exp_f64(const double *x, int64_t n, double *result);
 blockwise_status blockwise_log_sum_exp_f32(const float *x, int64_t n, float *result);
 
+/* Reductions by code (blockwise_reduction, below): *result = the
+   reduction of all n elements (sum and sum_exp 0 for n = 0, log_sum_exp
+   -inf, min and max BLOCKWISE_EMPTY). Float32 input accumulates in double
+   and rounds once. */
+blockwise_status blockwise_reduce_f64(int reduction, const double *x, int64_t n, double *result);
+blockwise_status blockwise_reduce_f32(int reduction, const float *x, int64_t n, float *result);
+
+/* The reduction along one axis of a row-major array of shape[0 .. ndim)
+   (1 <= ndim <= 32): out receives one value per position of the other
+   axes, row-major; out_len must be the product of the other dimensions.
+   axis may be negative (counted from the end). Deterministic for any
+   thread count; along the last axis each value is bit for bit the
+   whole-array reduction of that row. */
+blockwise_status blockwise_reduce_axis_f64(int reduction, const double *x, const int64_t *shape, int64_t ndim,
+                                           int64_t axis, double *out, int64_t out_len);
+blockwise_status blockwise_reduce_axis_f32(int reduction, const float *x, const int64_t *shape, int64_t ndim,
+                                           int64_t axis, float *out, int64_t out_len);
+
 /* MARK: - Bilinear spline (scipy RectBivariateSpline, kx = ky = 1) */
 
 typedef struct blockwise_spline blockwise_spline;
