@@ -1,6 +1,7 @@
 """numexpr-style expressions: `evaluate("exp(-x*x/2) * cos(3*y)", x=x, y=y)`."""
+import ast
+import builtins
 import ctypes
-import re
 import sys
 from functools import lru_cache
 
@@ -11,8 +12,7 @@ from ._arrays import contiguous, float_dtype, output
 
 # Reductions written around the whole expression, as numexpr's
 # "sum(expr)" (numexpr also has prod, which Blockwise does not).
-_REDUCTIONS = {"sum": 0, "min": 1, "max": 2, "sum_exp": 3, "logsumexp": 4}
-_OUTER = re.compile(r"^\s*(sum|min|max|sum_exp|logsumexp|prod)\s*\((.*)\)\s*$", re.S)
+_REDUCTIONS = _lib.REDUCTIONS
 
 
 class Expression:
@@ -89,21 +89,113 @@ def _compiled(source, dtype):
     return Expression(source, dtype)
 
 
-def _caller_arrays(depth):
+def _caller_frame_names(depth, local_dict, global_dict):
+    """numexpr's name lookup: local_dict, else the caller's locals; then
+    global_dict, else the caller's globals."""
     frame = sys._getframe(depth)
-    names = dict(frame.f_globals)
-    names.update(frame.f_locals)
+    names = dict(frame.f_globals if global_dict is None else global_dict)
+    names.update(frame.f_locals if local_dict is None else local_dict)
     return names
 
 
-def evaluate(ex, local_dict=None, out=None, **arrays):
-    """Evaluates `ex` (numexpr's syntax) over arrays, on every core, in one
-    pass with no temporaries, as `numexpr.evaluate`.
+# numexpr's kinds, narrowest first: a result takes the widest of its operands.
+_BOOL, _INT, _LONG, _FLOAT, _DOUBLE = range(5)
+_RESULT_DTYPES = [np.dtype(np.bool_), np.dtype(np.int32), np.dtype(np.int64), np.dtype(np.float32),
+                  np.dtype(np.float64)]
+_PREDICATES = {"isnan", "isfinite", "isinf", "signbit"}
+_SAME_KIND = {"where"}  # numexpr computes every other function of integers in double
 
-    Variables come from the keyword arguments, else `local_dict`, else the
-    caller's variables (as numexpr). float32 when every array is float32,
-    else float64 (other dtypes are converted once); inputs of different
-    shapes broadcast (one copy each). A reduction around the whole
+
+def _value_kind(value):
+    """The kind numexpr gives a variable's value (Python scalars as numpy's
+    np.asarray types them: int64 and float64)."""
+    dt = np.asarray(value).dtype
+    if dt == np.bool_:
+        return _BOOL
+    if dt.kind in "iu":
+        return _INT if dt.itemsize <= 4 and dt.kind == "i" else _LONG
+    if dt == np.float32 or dt.kind == "f" and dt.itemsize <= 4:
+        return _FLOAT
+    return _DOUBLE
+
+
+def _kind(node, values):
+    """numexpr's result kind of an expression (its Python AST), or None when
+    the tree is not one this inference knows (the caller then keeps the
+    float rule)."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            return _BOOL
+        if isinstance(node.value, int):
+            return _INT if -2**31 <= node.value < 2**31 else _LONG
+        return _DOUBLE
+    if isinstance(node, ast.Name):
+        if node.id in ("True", "False"):
+            return _BOOL
+        return _value_kind(values[node.id]) if node.id in values else None
+    if isinstance(node, ast.UnaryOp):
+        k = _kind(node.operand, values)
+        if isinstance(node.op, ast.Invert):
+            return _BOOL
+        return None if k is None else builtins.max(k, _INT)
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+            return _BOOL
+        a, b = _kind(node.left, values), _kind(node.right, values)
+        if a is None or b is None:
+            return None
+        k = builtins.max(a, b, _INT)
+        if isinstance(node.op, ast.Div) and k <= _LONG:
+            return _DOUBLE  # true division of integers
+        return k
+    if isinstance(node, (ast.Compare, ast.BoolOp)):
+        return _BOOL
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        name = node.func.id
+        if name in _PREDICATES:
+            return _BOOL
+        args = node.args[1:] if name == "where" else node.args
+        kinds = [_kind(a, values) for a in args]
+        if not kinds or any(k is None for k in kinds):
+            return None
+        k = builtins.max(kinds)
+        if name in _SAME_KIND:
+            return builtins.max(k, _INT) if name != "where" or k > _BOOL else k
+        return _DOUBLE if k <= _LONG else k  # transcendental functions of integers are double
+    return None
+
+
+def _outer_reduction(ex):
+    """("sum", inner source) for an expression that is one call of a
+    reduction around the whole of it, else (None, ex). Asks Python's parser
+    (numexpr's syntax is Python's), so "sum(a) + sum(b)" is no reduction."""
+    try:
+        tree = ast.parse(ex.strip(), mode="eval").body
+    except SyntaxError:
+        return None, ex  # the library's parser reports the error, with its column
+    if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id in _OUTER_NAMES
+            and len(tree.args) == 1 and not tree.keywords):
+        return tree.func.id, ast.get_source_segment(ex.strip(), tree.args[0])
+    return None, ex
+
+
+_OUTER_NAMES = ("sum", "min", "max", "sum_exp", "logsumexp", "prod")
+
+
+def evaluate(ex, local_dict=None, global_dict=None, out=None, **arrays):
+    """Evaluates `ex` (numexpr's syntax) over arrays, on every core, in one
+    pass with no temporaries, as `numexpr.evaluate(ex, local_dict,
+    global_dict, out)`.
+
+    Names come from the keyword arguments, else `local_dict` (default: the
+    caller's locals), then `global_dict` (default: the caller's globals), as
+    numexpr looks them up. Python ints and floats, and 0-d arrays, are
+    scalars; inputs of different shapes broadcast (one copy each). The
+    result has the dtype numexpr would give: float32 where every operand is
+    float32 or an integer literal, float64 where a float64 array, a Python
+    float or a float literal takes part (or a function of integers), bool
+    for comparisons, int32/int64 for integer arithmetic (computed in
+    float64: exact while |values| < 2^53). A reduction around the whole
     expression, `sum(...)`, `min(...)`, `max(...)` (numexpr's) or
     `sum_exp(...)`, `logsumexp(...)`, returns a float computed without
     storing the values.
@@ -113,34 +205,41 @@ def evaluate(ex, local_dict=None, out=None, **arrays):
     """
     if not isinstance(ex, str):
         raise ValueError(f"ex: expected an expression string, got {type(ex).__name__}")
-    reduction = None
-    m = _OUTER.match(ex)
-    if m and _balanced(m.group(2)):
-        reduction, ex = m.group(1), m.group(2)
-        if reduction == "prod":
-            raise ValueError("prod(...): Blockwise reduces with sum, min, max, sum_exp and logsumexp, not prod")
+    reduction, ex = _outer_reduction(ex)
+    if reduction == "prod":
+        raise ValueError("prod(...): Blockwise reduces with sum, min, max, sum_exp and logsumexp, not prod")
     if not arrays:
-        arrays = local_dict if local_dict is not None else _caller_arrays(2)
-    # The element type, from the arrays the expression reads (compiled once
-    # per source and type, as numexpr caches).
+        arrays = _caller_frame_names(2, local_dict, global_dict)
+    # The variables the expression reads (from the library's parser), and
+    # numexpr's kinds for the result and for the arithmetic.
     names = _compiled(ex, np.dtype(np.float64)).variables
-    given = [arrays[v] for v in names if v in arrays and np.ndim(arrays[v]) > 0]
-    dtype = float_dtype(*given) if given else np.dtype(np.float64)
+    values = {v: arrays[v] for v in names if v in arrays}
+    try:
+        tree = ast.parse(ex.strip(), mode="eval").body
+    except SyntaxError:
+        tree = None
+    kind = _kind(tree, values) if tree is not None else None
+    if kind is None:
+        given = [a for a in values.values() if np.ndim(a) > 0]
+        dtype = float_dtype(*given) if given else np.dtype(np.float64)
+        result_dtype = dtype
+    else:
+        # Arithmetic in float32 only where every leaf (arrays, scalars and
+        # literals) is float32 or narrower, as numexpr's would be.
+        leaves = [_kind(n, values) for n in ast.walk(tree) if isinstance(n, (ast.Constant, ast.Name))]
+        dtype = np.dtype(np.float32) if builtins.max(k for k in leaves if k is not None) == _FLOAT else np.dtype(np.float64)
+        result_dtype = _RESULT_DTYPES[kind]
     compiled = _compiled(ex, dtype)
     if reduction:
         if out is not None:
             raise ValueError("out: a reduction returns a float; out applies to elementwise expressions")
         return compiled.reduce(reduction, arrays)
-    return compiled.evaluate(arrays, out)
-
-
-def _balanced(inner):
-    """Whether `inner` is one parenthesised argument (so "sum(a) + sum(b)"
-    is not taken for a reduction of "a) + sum(b")."""
-    depth = 0
-    for c in inner:
-        depth += c == "("
-        depth -= c == ")"
-        if depth < 0:
-            return False
-    return depth == 0
+    if result_dtype == dtype:
+        return compiled.evaluate(arrays, out)
+    values_out = compiled.evaluate(arrays)
+    converted = values_out != 0 if result_dtype == np.bool_ else values_out.astype(result_dtype)
+    if out is None:
+        return converted
+    target = output(converted.shape, result_dtype, out)
+    target[...] = converted
+    return target

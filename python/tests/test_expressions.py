@@ -35,7 +35,7 @@ def test_float32_and_conversions(rng):
     # Non-contiguous and integer inputs are converted once.
     a = rng.uniform(-1, 1, (50, 60))
     np.testing.assert_array_equal(blockwise.evaluate("a * 2 + 1", a=a[:, ::2]), a[:, ::2] * 2 + 1)
-    np.testing.assert_array_equal(blockwise.evaluate("a * 2", a=np.arange(10)), np.arange(10) * 2.0)
+    np.testing.assert_array_equal(blockwise.evaluate("a * 2", a=np.arange(10)), np.arange(10) * 2)
 
 
 def test_shapes_scalars_and_broadcasting(rng):
@@ -87,3 +87,38 @@ def test_errors_carry_blockwise_messages(rng):
         blockwise.evaluate("a + b", a=np.ones(3), b=np.ones(4))
     with pytest.raises(ValueError, match="expression string"):
         blockwise.evaluate(42)
+
+
+NUMEXPR_DTYPE_CASES = ["a*2.5", "a*s", "a*3", "i*2", "i*2.5", "exp(i)", "a+f", "i+i", "a>1", "(a>1) & (f<2)",
+                       "where(a>0, a, 2)", "i/2", "-i", "abs(i)", "sqrt(a)", "a**2", "i**2", "arctan2(a, a)",
+                       "exp(-a*a/2) * cos(3*a)", "a*t", "t*2", "i32*2", "i32*a"]
+
+
+@pytest.mark.parametrize("source", NUMEXPR_DTYPE_CASES)
+def test_result_dtypes_and_values_match_numexpr(source):
+    numexpr = pytest.importorskip("numexpr")
+    names = {"a": np.linspace(0.1, 3, 11, dtype=np.float32), "f": np.linspace(-2, 2, 11),
+             "i": np.arange(-5, 6, dtype=np.int64), "i32": np.arange(11, dtype=np.int32), "s": 2.5, "t": 3}
+    want = numexpr.evaluate(source, local_dict=names)
+    got = blockwise.evaluate(source, local_dict=names)
+    assert got.dtype == want.dtype, f"{source}: {got.dtype} vs numexpr's {want.dtype}"
+    tol = 1e-6 if want.dtype == np.float32 else 1e-14
+    if want.dtype.kind in "biu":
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def test_names_from_the_callers_frame_and_global_dict():
+    gx = np.arange(4.0)
+    local_only = 2.0
+    assert blockwise.evaluate("gx * local_only").tolist() == [0.0, 2.0, 4.0, 6.0]
+    assert blockwise.evaluate("gx + y", local_dict={"gx": gx}, global_dict={"y": 1.0}).tolist() == [1.0, 2.0, 3.0, 4.0]
+    # local_dict wins over global_dict, as numexpr's lookup.
+    assert blockwise.evaluate("gx", local_dict={"gx": gx}, global_dict={"gx": -gx}).tolist() == gx.tolist()
+    out = np.empty(4)
+    assert blockwise.evaluate("gx * 2", local_dict={"gx": gx}, out=out) is out
+    assert blockwise.evaluate("sum(gx * 2)", local_dict={"gx": gx}) == 12.0
+    # "sum(a) + sum(b)" is no outer reduction.
+    with pytest.raises(ValueError):
+        blockwise.evaluate("sum(gx) + sum(gx)", local_dict={"gx": gx})
