@@ -16,6 +16,7 @@ from . import _lib, _threads
 from ._lib import BlockwiseError
 from .expressions import Expression, evaluate
 from .functions import exp, logsumexp, max, min, sum, sum_exp
+from .smooth import RectBivariateSpline, RectBivariateSplineStack
 from .splines import BilinearSpline, BilinearSplineStack
 from ._threads import get_num_threads, max_num_threads, set_num_threads, threadpool_limits
 
@@ -25,7 +26,8 @@ _threads._apply_environment_caps()
 __version__ = _lib.lib.blockwise_version().decode()
 
 __all__ = [
-    "BilinearSpline", "BilinearSplineStack", "BlockwiseError", "Expression", "evaluate", "exp", "get_num_threads",
+    "BilinearSpline", "BilinearSplineStack", "BlockwiseError", "Expression", "RectBivariateSpline",
+    "RectBivariateSplineStack", "evaluate", "exp", "get_num_threads",
     "kernel_isa", "logsumexp", "max", "max_num_threads", "min", "set_num_threads", "sum", "sum_exp",
     "threadpool_limits",
 ]

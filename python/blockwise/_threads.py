@@ -16,6 +16,7 @@ on the count.
 """
 import ctypes
 import os
+import sys
 
 from . import _lib
 
@@ -108,17 +109,22 @@ def _register_with_threadpoolctl():
 
 
 def _dask_worker_threads():
-    """The thread count of the Dask worker this code runs in, or None."""
-    try:
-        from distributed import get_worker
-    except ImportError:
+    """The thread count of the Dask worker whose process this is, or None.
+    Looks only when distributed is already loaded (a worker process always
+    has it), and at the worker objects of this process rather than at a task
+    context, since blockwise is often first imported while a task is being
+    unpickled, outside any task."""
+    if "distributed" not in sys.modules:
         return None
     try:
-        worker = get_worker()
-    except (ValueError, AttributeError):
+        from distributed.worker import Worker
+        workers = list(getattr(Worker, "_instances", ()))
+    except Exception:
         return None
-    state = getattr(worker, "state", None)
-    n = getattr(state, "nthreads", None) or getattr(worker, "nthreads", None)
+    if len(workers) != 1:
+        return None
+    state = getattr(workers[0], "state", None)
+    n = getattr(state, "nthreads", None) or getattr(workers[0], "nthreads", None)
     return int(n) if n else None
 
 

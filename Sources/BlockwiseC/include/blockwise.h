@@ -193,6 +193,105 @@ blockwise_status blockwise_stack_sum_exp_per_spline_f32(const blockwise_spline_s
                                                         const float *yi, int64_t n, float *out,
                                                         int64_t out_len);
 
+/* MARK: - Smooth splines (scipy RectBivariateSpline, s = 0, degrees 1-5) */
+
+typedef struct blockwise_bspline blockwise_bspline;
+typedef struct blockwise_bspline_stack blockwise_bspline_stack;
+
+/* An interpolating tensor-product spline of degrees kx, ky (1 ... 5)
+   through z (nx * ny values, row-major) on strictly increasing x
+   (nx >= kx + 1) and y (ny >= ky + 1): scipy's knots and coefficients.
+   The _f32 form keeps float32 values. */
+blockwise_status blockwise_bspline_create_f64(const double *x, int64_t nx, const double *y, int64_t ny,
+                                              const double *z, int64_t z_len, int kx, int ky,
+                                              blockwise_bspline **spline);
+blockwise_status blockwise_bspline_create_f32(const float *x, int64_t nx, const float *y, int64_t ny,
+                                              const float *z, int64_t z_len, int kx, int ky,
+                                              blockwise_bspline **spline);
+void blockwise_bspline_free(blockwise_bspline *spline);
+/* 1 if the spline holds float32 values, 0 for float64 (-1 for NULL). */
+int blockwise_bspline_is_f32(const blockwise_bspline *spline);
+
+/* out[i] = the (dx, dy) partial derivative at (xi[i], yi[i]) (0 <= dx <=
+   kx, 0 <= dy <= ky; 0, 0 for values), points outside clamped to the grid
+   as scipy's; out_len = n. */
+blockwise_status blockwise_bspline_ev_f64(const blockwise_bspline *spline, const double *xi, const double *yi,
+                                          int64_t n, int dx, int dy, double *out, int64_t out_len);
+blockwise_status blockwise_bspline_ev_f32(const blockwise_bspline *spline, const float *xi, const float *yi,
+                                          int64_t n, int dx, int dy, float *out, int64_t out_len);
+/* out[i * ngy + j] = s(gx[i], gy[j]); out_len = ngx * ngy. */
+blockwise_status blockwise_bspline_grid_f64(const blockwise_bspline *spline, const double *gx, int64_t ngx,
+                                            const double *gy, int64_t ngy, double *out, int64_t out_len);
+blockwise_status blockwise_bspline_grid_f32(const blockwise_bspline *spline, const float *gx, int64_t ngx,
+                                            const float *gy, int64_t ngy, float *out, int64_t out_len);
+/* Knots of axis 0 (x) or 1 (y), and the x-major coefficients, as double
+   (scipy's get_knots and get_coeffs); counts are -1 for a bad handle. */
+int64_t blockwise_bspline_knot_count(const blockwise_bspline *spline, int axis);
+blockwise_status blockwise_bspline_knots(const blockwise_bspline *spline, int axis, double *out, int64_t out_len);
+int64_t blockwise_bspline_coefficient_count(const blockwise_bspline *spline);
+blockwise_status blockwise_bspline_coefficients(const blockwise_bspline *spline, double *out, int64_t out_len);
+/* *result = the integral over [xa, xb] x [ya, yb] (xa < xb, ya < yb,
+   clamped to the grid). */
+blockwise_status blockwise_bspline_integral(const blockwise_bspline *spline, double xa, double xb, double ya,
+                                            double yb, double *result);
+/* *result = sum_i exp(s(xi[i], yi[i])), fused. */
+blockwise_status blockwise_bspline_sum_exp_f64(const blockwise_bspline *spline, const double *xi, const double *yi,
+                                               int64_t n, double *result);
+blockwise_status blockwise_bspline_sum_exp_f32(const blockwise_bspline *spline, const float *xi, const float *yi,
+                                               int64_t n, float *result);
+
+/* count smooth splines on one grid (z: count * nx * ny values). */
+blockwise_status blockwise_bspline_stack_create_f64(const double *x, int64_t nx, const double *y, int64_t ny,
+                                                    const double *z, int64_t z_len, int64_t count, int kx, int ky,
+                                                    blockwise_bspline_stack **stack);
+blockwise_status blockwise_bspline_stack_create_f32(const float *x, int64_t nx, const float *y, int64_t ny,
+                                                    const float *z, int64_t z_len, int64_t count, int kx, int ky,
+                                                    blockwise_bspline_stack **stack);
+void blockwise_bspline_stack_free(blockwise_bspline_stack *stack);
+int64_t blockwise_bspline_stack_count(const blockwise_bspline_stack *stack);
+/* out[k * n + i] = f_k(xi[i], yi[i]); out_len = count * n. */
+blockwise_status blockwise_bspline_stack_ev_f64(const blockwise_bspline_stack *stack, const double *xi,
+                                                const double *yi, int64_t n, double *out, int64_t out_len);
+blockwise_status blockwise_bspline_stack_ev_f32(const blockwise_bspline_stack *stack, const float *xi,
+                                                const float *yi, int64_t n, float *out, int64_t out_len);
+/* *result = sum_k sum_i exp(f_k(xi[i], yi[i])), fused, in double, points
+   in cell order inside fixed leaves: the same bits for any thread count. */
+blockwise_status blockwise_bspline_stack_sum_exp_f64(const blockwise_bspline_stack *stack, const double *xi,
+                                                     const double *yi, int64_t n, double *result);
+blockwise_status blockwise_bspline_stack_sum_exp_f32(const blockwise_bspline_stack *stack, const float *xi,
+                                                     const float *yi, int64_t n, float *result);
+/* out[k] = sum_i exp(f_k(xi[i], yi[i])); out_len = count. */
+blockwise_status blockwise_bspline_stack_sum_exp_per_spline_f64(const blockwise_bspline_stack *stack,
+                                                                const double *xi, const double *yi, int64_t n,
+                                                                double *out, int64_t out_len);
+blockwise_status blockwise_bspline_stack_sum_exp_per_spline_f32(const blockwise_bspline_stack *stack,
+                                                                const float *xi, const float *yi, int64_t n,
+                                                                float *out, int64_t out_len);
+
+/* MARK: - Partials (one process's bits from pieces: Dask, MPI, Ray) */
+
+/* Elements per leaf of the array reductions, and points per leaf of a
+   stack's sum_exp (smooth = 0: bilinear stacks, 1: smooth stacks). */
+int64_t blockwise_reduction_leaf(void);
+int64_t blockwise_stack_sum_exp_leaf(int smooth);
+/* The leaf partials of BLOCKWISE_SUM or BLOCKWISE_SUM_EXP (one double per
+   leaf) or BLOCKWISE_LOG_SUM_EXP (a (shift, sum) pair per leaf) over n
+   elements: out_len = ceil(n / leaf) (twice that for log_sum_exp). The
+   partials of pieces that start at multiples of the leaf, concatenated
+   in index order, are those of the whole. */
+blockwise_status blockwise_partials_f64(int reduction, const double *x, int64_t n, double *out, int64_t out_len);
+blockwise_status blockwise_partials_f32(int reduction, const float *x, int64_t n, double *out, int64_t out_len);
+/* *result = count partial values combined pairwise in index order: bit for
+   bit the whole input's reduction when they are its leaves' partials. */
+blockwise_status blockwise_partials_total(int reduction, const double *values, int64_t count, double *result);
+/* A stack's sum_exp leaf sums (stack: a blockwise_spline_stack or a
+   blockwise_bspline_stack): out_len = ceil(n / its leaf); combine with
+   blockwise_partials_total(BLOCKWISE_SUM_EXP, ...). */
+blockwise_status blockwise_stack_partials_f64(const void *stack, const double *xi, const double *yi, int64_t n,
+                                              double *out, int64_t out_len);
+blockwise_status blockwise_stack_partials_f32(const void *stack, const float *xi, const float *yi, int64_t n,
+                                              double *out, int64_t out_len);
+
 /* MARK: - Expressions (numexpr's syntax) */
 
 typedef struct blockwise_expression blockwise_expression;
