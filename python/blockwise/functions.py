@@ -41,9 +41,30 @@ def _axes(axis, ndim):
     return tuple(sorted(out))
 
 
+# The whole-array entry points and result types per dtype, looked up once.
+_WHOLE = {np.dtype(np.float64): (_lib.lib.blockwise_reduce_f64, ctypes.c_double),
+          np.dtype(np.float32): (_lib.lib.blockwise_reduce_f32, ctypes.c_float)}
+
+
+def _reduce_all(code, a):
+    """A whole-array reduction as a Python float: the per-call path kept
+    short (a 100-element sum_exp costs a few microseconds in all)."""
+    if type(a) is np.ndarray and a.flags.c_contiguous and (a.dtype == np.float64 or a.dtype == np.float32):
+        x = a
+    else:
+        dt = float_dtype(a)
+        x = contiguous(a, dt, "a")
+    fn, result_type = _WHOLE[x.dtype]
+    r = result_type()
+    _lib.check(fn(code, x.ctypes.data if x.size else None, x.size, ctypes.byref(r)))
+    return r.value
+
+
 def _reduce(name, a, axis=None, keepdims=False):
     """Reduction `name` over `axes`: one C call for the whole array or one
     axis; several axes are moved last (one copy) and reduced as one."""
+    if axis is None and not keepdims:
+        return _reduce_all(_lib.REDUCTIONS[name], a)
     dt = float_dtype(a)
     x = contiguous(a, dt, "a")
     axes = _axes(axis, x.ndim)
