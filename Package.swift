@@ -90,7 +90,7 @@ let cABI: Target = .target(
   name: "BlockwiseC",
   dependencies: ["Blockwise"],
   path: "Sources/BlockwiseC",
-  exclude: ["include", "README.md"]
+  exclude: ["include", "README.md", "exports.map"]
 )
 
 // MARK: - Examples

@@ -47,7 +47,7 @@ _WHOLE = {np.dtype(np.float64): (_lib.lib.blockwise_reduce_f64, ctypes.c_double)
 
 
 def _reduce_all(code, a):
-    """A whole-array reduction as a Python float: the per-call path kept
+    """A whole-array reduction as a numpy scalar of the input's type: the per-call path kept
     short (a 100-element sum_exp costs a few microseconds in all)."""
     if type(a) is np.ndarray and a.flags.c_contiguous and (a.dtype == np.float64 or a.dtype == np.float32):
         x = a
@@ -57,7 +57,7 @@ def _reduce_all(code, a):
     fn, result_type = _WHOLE[x.dtype]
     r = result_type()
     _lib.check(fn(code, x.ctypes.data if x.size else None, x.size, ctypes.byref(r)))
-    return r.value
+    return x.dtype.type(r.value)  # numpy's scalar type (np.float64 is a float)
 
 
 def _reduce(name, a, axis=None, keepdims=False):
