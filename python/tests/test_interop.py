@@ -129,3 +129,20 @@ def test_stack_in_a_process_pool(rng):
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as pool:
         got = list(pool.map(_stack_total, [(stack, c[0], c[1]) for c in chunks]))
     assert got == expected
+
+
+def test_source_install_without_swift_says_what_to_install(tmp_path):
+    """`pip install ./python` where Swift is missing fails at once, naming
+    what to install (and the wheel as the alternative)."""
+    import os
+    import subprocess
+    import sys
+
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    env = dict(os.environ, BLOCKWISE_SWIFT="no-such-swift-executable")
+    env.pop("BLOCKWISE_PREBUILT_LIBRARY", None)
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q",
+                          "-w", str(tmp_path), source], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode != 0
+    assert "needs the Swift toolchain" in out.stdout + out.stderr
+    assert "make wheel" in out.stdout + out.stderr
