@@ -38,18 +38,15 @@ build: deps
 QUIET_THIRD_PARTY = 2>&1 | grep --line-buffered -v \
 	-e "'zipfoundation': found 1 file(s) which are unhandled" -e "ZIPFoundation/Resources/PrivacyInfo.xcprivacy"
 # The release build that `make test` links (the C ABI library, the trap
-# checks, the wheel): the Swift runtime linked in statically, so the same
-# libBlockwiseC.so serves the C test, the Python package and the wheel;
-# the library exports the C ABI alone (exports.map). One build folder, one
-# set of flags, so nothing is rebuilt between those targets.
+# checks, the wheel): the Swift runtime linked in statically, without the
+# package trait NpzWriting (so no ZIPFoundation, and no Foundation, goes
+# into the library), exporting the C ABI alone (exports.map). The same
+# libBlockwiseC.so serves the C test, the Python package and the wheel:
+# one build folder, one set of flags, nothing rebuilt between targets.
 RELEASE_BUILD := .build-wheel
-RELEASE_FLAGS = -c release --scratch-path $(RELEASE_BUILD) -Xswiftc -static-stdlib \
+RELEASE_FLAGS = -c release --scratch-path $(RELEASE_BUILD) --disable-default-traits -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/Sources/BlockwiseC/exports.map
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
-# Foundation's static library says "the use of `mktemp' is dangerous" when
-# linked: a third party's (swift-corelibs-foundation) link-time note about a
-# function Blockwise never calls.
-QUIET_FOUNDATION = | grep --line-buffered -v "use of .mktemp. is dangerous"
 
 # One summary line per test layer, printed together at the end of `make test`.
 SUMMARY := .build/test-summary.txt
@@ -93,7 +90,11 @@ test-swift: deps
 # Index errors in a release build stop with a message naming the index
 # and the bounds (a child process per case; its stderr is read).
 test-traps: deps
-	$(SWIFT) build $(RELEASE_FLAGS) --product blockwise-trap-checks $(QUIET_THIRD_PARTY) $(QUIET_FOUNDATION)
+	@# The checks run children through Foundation's Process; linking its static
+	@# library prints swift-corelibs-foundation's own link-time note about
+	@# mktemp (a third party's, in code Blockwise never calls): dropped.
+	$(SWIFT) build $(RELEASE_FLAGS) --product blockwise-trap-checks $(QUIET_THIRD_PARTY) \
+	  | grep --line-buffered -v "use of .mktemp. is dangerous"
 	$(RELEASE_BIN)/blockwise-trap-checks | tee .build/traps.log
 	@$(call record,$$(grep -a "Trap messages" .build/traps.log | sed -E 's/.*: ([0-9]+ passed, [0-9]+ failed)/Traps (release build): \1/'))
 
@@ -270,7 +271,7 @@ bench-mpi: deps
 CABI_INCLUDE := Sources/BlockwiseC/include
 CC_CABI = cc -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pedantic -I$(CABI_INCLUDE)
 release-c-library: deps
-	$(SWIFT) build $(RELEASE_FLAGS) --product BlockwiseC $(QUIET_THIRD_PARTY) $(QUIET_FOUNDATION)
+	$(SWIFT) build $(RELEASE_FLAGS) --product BlockwiseC $(QUIET_THIRD_PARTY)
 test-c: release-c-library
 	$(eval BIN := $(RELEASE_BIN))
 	$(CC_CABI) -O1 -ffp-contract=off Tests/CABI/blockwise_c_test.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) \
@@ -308,8 +309,8 @@ test-python: python-deps release-c-library
 	$(call record,Python (in $(VENV)): $$(grep -oE "[0-9]+ passed" .build/python.log | tail -1)$(,) 0 failed)
 
 # A binary wheel that installs without Swift: libBlockwiseC.so built with
-# the Swift runtime (and the Foundation that ZIPFoundation brings) linked in
-# statically (-static-stdlib), exporting only the C ABI (exports.map),
+# the Swift runtime linked in statically (-static-stdlib) and no Foundation
+# (the NpzWriting trait off), exporting only the C ABI (exports.map),
 # packed as py3-none-linux_x86_64 (ctypes, no Python ABI), then repaired by
 # auditwheel (with patchelf) into dist/blockwise-<version>-py3-none-
 # manylinux_*_x86_64.whl: OpenBLAS, LAPACKE, SLEEF and zlib are bundled in

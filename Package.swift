@@ -61,14 +61,14 @@ let formats: Target = .target(
 // MARK: - Swift API
 
 // ZIPFoundation writes .npz archives (a maintained zip writer: CRCs,
-// deflate, zip64). Reading goes through CBlockwiseFormats' directory parser
+// deflate, zip64), under the default trait NpzWriting. Reading goes through CBlockwiseFormats' directory parser
 // and zlib instead: ZIPFoundation does not expose where a member's bytes
 // start, which mapping a stored member needs, and copies through Data.
 let blockwise: Target = .target(
   name: "Blockwise",
   dependencies: [
     "CBLAS", "CBlockwiseKernels", "CBlockwiseFormats",
-    .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+    .product(name: "ZIPFoundation", package: "ZIPFoundation", condition: .when(traits: ["NpzWriting"])),
   ],
   path: "Sources/Blockwise"
 )
@@ -150,6 +150,13 @@ let package = Package(
     .library(name: "Blockwise", targets: ["Blockwise"]),
     .library(name: "BlockwiseC", type: .dynamic, targets: ["BlockwiseC"]),
     .library(name: "BlockwiseMPI", targets: ["BlockwiseMPI"]),
+  ],
+  // NpzWriting: NDArray.writeNpz (ZIPFoundation, and with it Foundation).
+  // On by default; `make wheel` builds the C ABI without it, so the
+  // library it ships links no Foundation.
+  traits: [
+    .trait(name: "NpzWriting", description: "NDArray.writeNpz through ZIPFoundation (brings Foundation)"),
+    .default(enabledTraits: ["NpzWriting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),

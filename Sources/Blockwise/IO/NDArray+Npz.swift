@@ -1,6 +1,10 @@
 internal import CBlockwiseFormats
-import Foundation
-import ZIPFoundation
+
+#if canImport(Glibc)
+  import Glibc  // malloc, free (without Foundation, which the writer alone needs)
+#elseif canImport(Musl)
+  import Musl
+#endif
 
 /// A numpy `.npz` archive (`np.savez`, `np.savez_compressed`), opened for
 /// reading members on demand.
@@ -187,56 +191,5 @@ extension NDArray {
     var out: [String: NDArray<Element>] = [:]
     for name in npz.names { out[name] = try npz.array(named: name) }
     return out
-  }
-
-  /// Writes arrays as a `.npz` archive: one `name.npy` member each (the
-  /// bytes `np.save` writes), stored as `np.savez` does or deflated as
-  /// `np.savez_compressed` does. Atomic, as `write(npyFile:)`.
-  ///
-  /// ```swift
-  /// try NDArray.writeNpz(["x": x, "y": y], to: "data.npz", compressed: true)
-  /// ```
-  /// - Throws: `BlockwiseError.invalidArgument` for an empty name or one
-  ///   with a '/', `BlockwiseError.file` when the file cannot be written.
-  /// - Complexity: O(total size).
-  public static func writeNpz(_ arrays: [String: NDArray<Element>], to path: String, compressed: Bool = false) throws {
-    for name in arrays.keys where name.isEmpty || name.contains("/") {
-      throw BlockwiseError.invalidArgument(name: "array name", expected: "a non-empty name without '/'", got: "'\(name)'")
-    }
-    try writeAtomically(path, viaTemporaryPath: { temporary in
-      do {
-        let archive = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
-        for name in arrays.keys.sorted() {
-          let a = arrays[name]!
-          let header = try a.npyHeader(path: path)
-          let dataBytes = a.count * MemoryLayout<Element>.stride
-          let total = header.count + dataBytes
-          try a.withUnsafeBufferPointer { buf in
-            let data = UnsafeRawBufferPointer(buf)
-            try archive.addEntry(
-              with: name + ".npy", type: .file, uncompressedSize: Int64(total),
-              compressionMethod: compressed ? .deflate : .none, bufferSize: 1 << 20
-            ) { position, size in
-              var chunk = Data(capacity: size)
-              var at = Int(position)
-              if at < header.count {
-                let n = Swift.min(size, header.count - at)
-                chunk.append(contentsOf: header[at..<(at + n)])
-                at += n
-              }
-              let rest = size - chunk.count
-              if rest > 0, let base = data.baseAddress {
-                chunk.append(contentsOf: UnsafeRawBufferPointer(start: base + (at - header.count), count: rest))
-              }
-              return chunk
-            }
-          }
-        }
-      } catch let e as BlockwiseError {
-        throw e
-      } catch {
-        throw BlockwiseError.file(path: path, problem: "cannot write the archive: \(error)")
-      }
-    })
   }
 }
