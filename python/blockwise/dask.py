@@ -106,26 +106,36 @@ def logsumexp(x):
 
 def stack_sum_exp(stack, xi, yi):
     """`stack.sum_exp(xi, yi)` for dask arrays of points (chunked alike):
-    each chunk's leaf sums from the stack, combined in index order. The
-    stack travels to the workers by pickling (by value)."""
+    each chunk's leaf sums from the stack (one task per chunk, reading its
+    xi and yi blocks where they are), then `da.reduction` over those states,
+    combined in index order. The stack enters the graph once (one pickled
+    copy per worker, by value), not once per task."""
+    import dask
     import dask.array as da
 
     xi, yi = _as_dask(xi), _as_dask(yi)
     if xi.shape != yi.shape or xi.chunks != yi.chunks:
         raise ValueError(f"xi and yi: expected the same shape and chunks, got {xi.shape} {xi.chunks} and "
                          f"{yi.shape} {yi.chunks}")
-    pairs = da.stack([xi.ravel(), yi.ravel()], axis=0).rechunk({0: 2})
+    xi, yi = xi.ravel(), yi.ravel()
+    leaf = stack_leaf_length(stack)
+    shared = dask.delayed(stack, pure=True)
 
-    def points_partials(block):
-        px, py = np.ascontiguousarray(block[0]), np.ascontiguousarray(block[1])
-        dt = np.dtype(np.float32) if stack.dtype == np.float32 and px.dtype == np.float32 else np.dtype(np.float64)
-        px, py = px.astype(dt, copy=False), py.astype(dt, copy=False)
-        out = np.empty(_leaves(px.size, stack_leaf_length(stack)))
+    def points_partials(px, py, st):
+        if px.size == 0:
+            return np.empty(0)
+        dt = np.dtype(np.float32) if st.dtype == np.float32 and px.dtype == np.float32 else np.dtype(np.float64)
+        px = np.ascontiguousarray(px, dtype=dt)
+        py = np.ascontiguousarray(py, dtype=dt)
+        out = np.empty(_leaves(px.size, leaf))
         _lib.check(_lib.function("blockwise_stack_partials", dt)(
-            stack._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
+            st._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
         return out
 
-    return _reduction(pairs, _SUM_EXP, points_partials)
+    # One state per chunk of points: its leaf sums (len = leaves in the chunk).
+    states = da.map_blocks(points_partials, xi, yi, shared, dtype=np.float64,
+                           chunks=(tuple(_leaves(c, leaf) for c in xi.chunks[0]),), meta=np.empty(0))
+    return _reduction(states, _SUM_EXP, lambda block: block)
 
 
 def _as_dask(x):
