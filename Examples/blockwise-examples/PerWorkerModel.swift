@@ -19,7 +19,7 @@ func perWorkerModel() throws {
     loads.add(1, ordering: .relaxed)
     return Model(size: 1_000_000)
   }
-  let points = try NDArray<Double>.uniform(shape: [200_000], in: 0..<1, seed: 5)
+  let points = try NDArray<Double>.uniform([200_000], in: 0..<1, seed: 5)
   var scores = try NDArray<Double>.zeros([200_000])
   for _ in 0..<3 {  // three jobs: the models are loaded in the first only
     try scores.updateBlocks(blockLength: 2_000) { out in

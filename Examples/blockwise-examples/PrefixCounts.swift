@@ -5,7 +5,7 @@ import Blockwise
 /// dictionaries are merged once the job is over.
 func prefixCounts() throws {
   // A corpus of token-id documents, generated from a seeded stream.
-  let tokens = try NDArray<Double>.uniform(shape: [20_000, 12], in: 0..<6, seed: 4).scalars.map { Int($0) }
+  let tokens = try NDArray<Double>.uniform([20_000, 12], in: 0..<6, seed: 4).scalars.map { Int($0) }
   let documents = 20_000, length = 12
 
   let perWorker = ComputePool.shared.forEachBlock(

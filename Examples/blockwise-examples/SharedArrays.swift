@@ -5,7 +5,7 @@ import Blockwise
 /// views: the rows' addresses lie inside the array's buffer.
 func sharedArrays() throws {
   let rows = 400, columns = 20_000
-  let a = try NDArray<Double>.uniform(shape: [rows, columns], in: -1..<1, seed: 0)
+  let a = try NDArray<Double>.uniform([rows, columns], in: -1..<1, seed: 0)
   let base = a.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress!) }
 
   // Per-row statistics, each row handed to a worker as a view.

@@ -6,9 +6,9 @@ import Foundation
 func splineStack() throws {
   let n = 50, g = 50, m = 100_000
   let axis = try NDArray<Double>.arange(stop: Double(g))
-  let z = try NDArray<Double>.uniform(shape: [n, g, g], in: 0..<1, seed: 1)
-  let x = try NDArray<Double>.uniform(shape: [m], in: 0..<Double(g - 1), seed: 2)
-  let y = try NDArray<Double>.uniform(shape: [m], in: 0..<Double(g - 1), seed: 3)
+  let z = try NDArray<Double>.uniform([n, g, g], in: 0..<1, seed: 1)
+  let x = try NDArray<Double>.uniform([m], in: 0..<Double(g - 1), seed: 2)
+  let y = try NDArray<Double>.uniform([m], in: 0..<Double(g - 1), seed: 3)
   let stack = try BilinearSplineStack(x: axis, y: axis, values: z)
   let total = try stack.sumExp(x: x, y: y)
   print("  sum over \(n) splines x \(m) points of exp(f_k(x, y)) = \(total)")

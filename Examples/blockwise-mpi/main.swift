@@ -95,11 +95,11 @@ func writeInputs(_ o: Options) throws {
     return
   }
   mkdir(o.folder, 0o755)
-  let z3 = try NDArray<Double>.uniform(shape: [o.splines, o.grid, o.grid], in: 0..<1, seed: 1)
+  let z3 = try NDArray<Double>.uniform([o.splines, o.grid, o.grid], in: 0..<1, seed: 1)
   try z3.write(npyFile: o.folder + "/z3.npy")
   let hi = Double(o.grid - 1)
-  try NDArray<Double>.uniform(shape: [o.points], in: 0..<hi, seed: 2).write(npyFile: o.folder + "/xi.npy")
-  try NDArray<Double>.uniform(shape: [o.points], in: 0..<hi, seed: 3).write(npyFile: o.folder + "/yi.npy")
+  try NDArray<Double>.uniform([o.points], in: 0..<hi, seed: 2).write(npyFile: o.folder + "/xi.npy")
+  try NDArray<Double>.uniform([o.points], in: 0..<hi, seed: 3).write(npyFile: o.folder + "/yi.npy")
   print("wrote \(o.folder)/{z3,xi,yi}.npy: \(o.splines) splines on a \(o.grid)x\(o.grid) grid, \(o.points) points")
 }
 

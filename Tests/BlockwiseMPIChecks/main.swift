@@ -29,7 +29,7 @@ if let i = arguments.firstIndex(of: "--fail-on-rank"), i + 1 < arguments.count, 
   // Rank k fails before the collective reduction the others are in: every
   // rank must learn why and exit 1 (the Makefile runs this under timeout).
   comm.run { comm in
-    let a = try NDArray<Double>.uniform(shape: [50_000], in: 0..<1, seed: 1)
+    let a = try NDArray<Double>.uniform([50_000], in: 0..<1, seed: 1)
     let mine = comm.shard(count: a.count, alignment: BlockPolicy.reductionLeaf)
     if comm.rank == k {
       throw BlockwiseError.file(path: "/data/shard-\(k).npy", problem: "cannot open it: No such file or directory")
@@ -77,7 +77,7 @@ do {
   // MARK: array reductions, uneven shards, an empty shard on 3 ranks.
   let leaf = BlockPolicy.reductionLeaf
   for count in [0, 1, leaf + 5, 2 * leaf + 17, 5 * leaf, 37 * leaf + 1234] {
-    let a = try NDArray<Double>.uniform(shape: [count], in: -30..<30, seed: UInt64(count) + 11)
+    let a = try NDArray<Double>.uniform([count], in: -30..<30, seed: UInt64(count) + 11)
     let mine = comm.shard(count: count, alignment: leaf)
     let part = a.rows(mine)
     let (sum, sumExp, lse) = try withRankThreads {
@@ -93,10 +93,10 @@ do {
 
   // MARK: W1's stack reduction and the expression reductions.
   let axis = NDArray<Double>((0..<50).map(Double.init))
-  let stack = try BilinearSplineStack(x: axis, y: axis, values: try .uniform(shape: [20, 50, 50], in: 0..<1, seed: 3))
+  let stack = try BilinearSplineStack(x: axis, y: axis, values: try .uniform([20, 50, 50], in: 0..<1, seed: 3))
   for m in [0, 255, 256 * 11 + 3, 100_003] {
-    let xi = try NDArray<Double>.uniform(shape: [m], in: 0..<49, seed: 4)
-    let yi = try NDArray<Double>.uniform(shape: [m], in: 0..<49, seed: 5)
+    let xi = try NDArray<Double>.uniform([m], in: 0..<49, seed: 4)
+    let yi = try NDArray<Double>.uniform([m], in: 0..<49, seed: 5)
     let mine = comm.shard(count: m, alignment: BlockPolicy.bilinearStackSumLeaf)
     let total = try withRankThreads { try comm.combine(try stack.sumExpPartials(x: xi.rows(mine), y: yi.rows(mine))) }
     let one = try stack.sumExp(x: xi, y: yi)
@@ -112,8 +112,8 @@ do {
   }
 
   // MARK: one process with 1, 2, 3 or 8 threads: the same W1 total.
-  let xi = try NDArray<Double>.uniform(shape: [300_000], in: 0..<49, seed: 6)
-  let yi = try NDArray<Double>.uniform(shape: [300_000], in: 0..<49, seed: 7)
+  let xi = try NDArray<Double>.uniform([300_000], in: 0..<49, seed: 6)
+  let yi = try NDArray<Double>.uniform([300_000], in: 0..<49, seed: 7)
   let reference = try stack.sumExp(x: xi, y: yi)
   for t in [1, 2, 3, 8] where t <= ComputePool.maximumThreadCount {
     let mine = comm.shard(count: xi.count, alignment: BlockPolicy.bilinearStackSumLeaf)
@@ -143,7 +143,7 @@ do {
   }
 
   // MARK: mismatched partials fail on every rank, none hangs.
-  let a = try NDArray<Double>.uniform(shape: [20_000], in: 0..<1, seed: 8)
+  let a = try NDArray<Double>.uniform([20_000], in: 0..<1, seed: 8)
   let part = a.rows(comm.shard(count: a.count, alignment: leaf))
   do {
     _ = try comm.combine(comm.size > 1 && comm.rank == 1 ? part.logSumExpPartials() : part.sumPartials())

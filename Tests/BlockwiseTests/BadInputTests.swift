@@ -18,7 +18,7 @@ struct BadInputTests {
     #expect(throws: BlockwiseError.countMismatch(expected: 6, got: 5)) { try NDArray<Double>([1, 2, 3, 4, 5], shape: [2, 3]) }
     // More memory than the system has: refused by the allocator, thrown.
     #expect(throws: BlockwiseError.allocationFailed(bytes: 1 << 53)) { try NDArray<Double>.zeros([1 << 50]) }
-    #expect(throws: BlockwiseError.self) { try NDArray<Double>.uniform(shape: [1 << 50], in: 0..<1, seed: 1) }
+    #expect(throws: BlockwiseError.self) { try NDArray<Double>.uniform([1 << 50], in: 0..<1, seed: 1) }
     do {
       _ = try NDArray<Double>(repeating: 0, shape: [Int.max, 2])
     } catch let e as BlockwiseError {

@@ -59,11 +59,11 @@ struct BilinearSplineStackTests {
   }
 
   @Test func evaluatingIntoArraysMatches() throws {
-    let z3 = try NDArray<Float>.uniform(shape: [5, 8, 6], in: -1..<1, seed: 12)
+    let z3 = try NDArray<Float>.uniform([5, 8, 6], in: -1..<1, seed: 12)
     let st = try BilinearSplineStack(
       x: NDArray<Float>((0..<8).map(Float.init)), y: NDArray<Float>((0..<6).map(Float.init)), values: z3)
-    let px = try NDArray<Float>.uniform(shape: [1025], in: 0..<7, seed: 13)
-    let py = try NDArray<Float>.uniform(shape: [1025], in: 0..<5, seed: 14)
+    let px = try NDArray<Float>.uniform([1025], in: 0..<7, seed: 13)
+    let py = try NDArray<Float>.uniform([1025], in: 0..<5, seed: 14)
     var values = try NDArray<Float>.zeros([5, 1025])
     try st.evaluate(x: px, y: py, into: &values)
     #expect(values == (try st.evaluate(x: px, y: py)))

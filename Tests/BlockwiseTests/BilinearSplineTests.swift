@@ -108,8 +108,8 @@ struct BilinearSplineTests {
     var g = SeededGenerator(seed: 22)
     let z = try NDArray((0..<(6 * 5)).map { _ in Double.random(in: -2...2, using: &g) }, shape: [6, 5])
     let s = try BilinearSpline(x: NDArray((0..<6).map(Double.init)), y: NDArray((0..<5).map(Double.init)), values: z)
-    let px = try NDArray<Double>.uniform(shape: [9001], in: -1..<6, seed: 3)
-    let py = try NDArray<Double>.uniform(shape: [9001], in: -1..<5, seed: 4)
+    let px = try NDArray<Double>.uniform([9001], in: -1..<6, seed: 3)
+    let py = try NDArray<Double>.uniform([9001], in: -1..<5, seed: 4)
     var out = try NDArray<Double>.zeros([9001])
     let shared = out
     try s.evaluate(x: px, y: py, into: &out)

@@ -9,15 +9,15 @@ import Testing
 struct DocumentationExamplesTests {
   @Test func readmeArrays() throws {
     // Smaller than the README's sizes; the same calls.
-    let a = try NDArray<Double>.uniform(shape: [100, 1000], in: 0..<1, seed: 42)
-    let z = try NDArray<Double>.normal(shape: [3, 4], mean: 0, standardDeviation: 1, seed: 7)
+    let a = try NDArray<Double>.uniform([100, 1000], in: 0..<1, seed: 42)
+    let z = try NDArray<Double>.normal([3, 4], mean: 0, standardDeviation: 1, seed: 7)
     let x = try NDArray<Double>.linspace(0, 1, count: 101)
     let r = try NDArray<Double>.arange(start: 0, stop: 10, step: 0.5)
     let o = try NDArray<Float>.ones([2, 3]), f = try NDArray<Float>.full([4], value: 0.5)
     let colSums = try a.sum(axis: 0)
     let rowLSE = try a.logSumExp(axis: -1, keepingDimension: true)
     let means = try a.mean(axis: 1), peaks = try a.max(axis: 0)
-    let v = try NDArray<Double>.uniform(shape: [1000], in: 0..<1, seed: 1)
+    let v = try NDArray<Double>.uniform([1000], in: 0..<1, seed: 1)
     var centred = try a - v
     try centred *= centred
     let t = a.transposed()
@@ -26,7 +26,7 @@ struct DocumentationExamplesTests {
     let flat = try a.reshaped([-1]), both = try NDArray.concatenate([a, a], axis: 0)
     let pair = try NDArray.stack([x, x], axis: 1)
     let single = a.converted(to: Float.self)
-    let m = try NDArray<Double>.uniform(shape: [4, 4], in: 0..<1, seed: 3) + (try NDArray<Double>.ones([4]) * 4)
+    let m = try NDArray<Double>.uniform([4, 4], in: 0..<1, seed: 3) + (try NDArray<Double>.ones([4]) * 4)
     let sol = try m.solve(NDArray([1, 2, 3, 4]))
     let prod = try m.matmul(m)
     #expect(colSums.shape == [1000] && rowLSE.shape == [100, 1] && means.shape == [100] && peaks.shape == [1000])
@@ -35,20 +35,29 @@ struct DocumentationExamplesTests {
     #expect(flat.shape == [100_000] && both.shape == [200, 1000] && pair.shape == [101, 2])
     #expect(single.shape == a.shape && centred.shape == a.shape && sol.shape == [4] && prod.shape == [4, 4])
     #expect(a[rows: 0..<5, columns: 10..<20] == (try cut.rows(0..<5).reshaped([5, 10])))
+    // Slicing by ranges and the collection view.
+    let rows = a[10..<20]
+    let part = a[3, 0..<5], column = a[.all, 7]
+    let element = a[3, 7]
+    var count = 0
+    for value in x { count += value >= 0 ? 1 : 0 }
+    let values = Array(x), total = x.reduce(0, +)
+    #expect(rows.shape == [10, 1000] && part.shape == [5] && column.shape == [100] && element == a[3, 7])
+    #expect(count == 101 && values == x.scalars && Swift.abs(total - 50.5) < 1e-12)
   }
 
   @Test func readmeSmoothSplines() throws {
     let xAxis = try NDArray<Double>.linspace(0, 10, count: 12), yAxis = try NDArray<Double>.linspace(-1, 1, count: 9)
-    let z = try NDArray<Double>.uniform(shape: [12, 9], in: 0..<1, seed: 5)
-    let xi = try NDArray<Double>.uniform(shape: [300], in: 0..<10, seed: 6)
-    let yi = try NDArray<Double>.uniform(shape: [300], in: -1..<1, seed: 7)
+    let z = try NDArray<Double>.uniform([12, 9], in: 0..<1, seed: 5)
+    let xi = try NDArray<Double>.uniform([300], in: 0..<10, seed: 6)
+    let yi = try NDArray<Double>.uniform([300], in: -1..<1, seed: 7)
     let s = try BivariateSpline(x: xAxis, y: yAxis, values: z)
     let v = try s.evaluate(x: xi, y: yi)
     let slope = try s.evaluate(x: xi, y: yi, derivative: (x: 1, y: 0))
     let mass = try s.integral(x: 0...10, y: -1...1)
     let quintic = try BivariateSpline(x: xAxis, y: yAxis, values: z, degree: (5, 5))
     let axis = try NDArray<Double>.linspace(0, 10, count: 12)
-    let z3 = try NDArray<Double>.uniform(shape: [4, 12, 12], in: 0..<1, seed: 8)
+    let z3 = try NDArray<Double>.uniform([4, 12, 12], in: 0..<1, seed: 8)
     let stack = try BivariateSplineStack(x: axis, y: axis, values: z3)
     let total = try stack.sumExp(x: xi, y: xi)
     #expect(v.shape == [300] && slope.shape == [300] && mass.isFinite && quintic.degree.x == 5)
@@ -58,7 +67,7 @@ struct DocumentationExamplesTests {
   @Test func readmeFiles() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let source = try NDArray<Double>.uniform(shape: [200, 3], in: -1..<1, seed: 8)
+    let source = try NDArray<Double>.uniform([200, 3], in: -1..<1, seed: 8)
     try source.write(npyFile: folder + "/weights.npy")
     try source.write(npyFile: folder + "/points.npy")
     try NDArray.writeNpz(["x": source], to: folder + "/data.npz")
@@ -108,8 +117,8 @@ struct DocumentationExamplesTests {
 @Suite("Documentation examples: expressions and user kernels")
 struct ExpressionDocumentationTests {
   @Test func expressionExamples() throws {
-    let x = try NDArray<Double>.uniform(shape: [10_000], in: -2..<2, seed: 1)
-    let y = try NDArray<Double>.uniform(shape: [10_000], in: -2..<2, seed: 2)
+    let x = try NDArray<Double>.uniform([10_000], in: -2..<2, seed: 1)
+    let y = try NDArray<Double>.uniform([10_000], in: -2..<2, seed: 2)
     // Expression's type documentation
     let e = try Blockwise.Expression<Double>("exp(-x*x/2) * cos(3*y) + log1p(x*x)")
     let values = try e.evaluate(["x": x, "y": y])
@@ -133,7 +142,7 @@ struct ExpressionDocumentationTests {
 
   @Test func userKernelExamples() throws {
     let n = 10_000
-    let a = try NDArray<Double>.uniform(shape: [100, 50], in: 0..<1, seed: 3)
+    let a = try NDArray<Double>.uniform([100, 50], in: 0..<1, seed: 3)
     // ComputePool.run(blocks:_:)
     ComputePool.shared.run(blocks: 8) { block, worker in _ = (block, worker) }
     // ComputePool.forEachBlock(count:blockLength:_:)

@@ -46,7 +46,7 @@ struct NDArrayBorrowedMemoryTests {
   }
 
   @Test func resultsLandInTheCallersBuffer() throws {
-    let x = try NDArray<Double>.uniform(shape: [5000], in: -5..<5, seed: 9)
+    let x = try NDArray<Double>.uniform([5000], in: -5..<5, seed: 9)
     var out = [Double](repeating: .nan, count: 5000)
     try out.withUnsafeMutableBufferPointer { buffer in
       try NDArray<Double>.withBorrowedMutableArray(buffer, shape: [5000]) { o in

@@ -60,34 +60,34 @@ struct NDArrayConstructorsTests {
         words += out
       }
       #expect(words == raw, "seed \(seed)")
-      let u = try NDArray<Double>.uniform(shape: [12], in: 0..<1, seed: seed)
+      let u = try NDArray<Double>.uniform([12], in: 0..<1, seed: seed)
       #expect(u.scalars == doubles(c["random"]), "seed \(seed): Generator(Philox).random()")
     }
   }
 
   @Test func randomStreamsDoNotDependOnThreadsOrShape() throws {
-    let a = try ComputePool.withThreadCount(1) { try NDArray<Double>.uniform(shape: [100_003], in: -2..<3, seed: 9) }
+    let a = try ComputePool.withThreadCount(1) { try NDArray<Double>.uniform([100_003], in: -2..<3, seed: 9) }
     for t in threadCounts {
-      let b = try ComputePool.withThreadCount(t) { try NDArray<Double>.uniform(shape: [100_003], in: -2..<3, seed: 9) }
+      let b = try ComputePool.withThreadCount(t) { try NDArray<Double>.uniform([100_003], in: -2..<3, seed: 9) }
       #expect(a == b)
-      let n1 = try ComputePool.withThreadCount(1) { try NDArray<Float>.normal(shape: [50_001], seed: 3) }
-      let n2 = try ComputePool.withThreadCount(t) { try NDArray<Float>.normal(shape: [50_001], seed: 3) }
+      let n1 = try ComputePool.withThreadCount(1) { try NDArray<Float>.normal([50_001], seed: 3) }
+      let n2 = try ComputePool.withThreadCount(t) { try NDArray<Float>.normal([50_001], seed: 3) }
       #expect(n1 == n2)
     }
-    let reshaped = try NDArray<Double>.uniform(shape: [3, 33_334, 1], in: -2..<3, seed: 9)
+    let reshaped = try NDArray<Double>.uniform([3, 33_334, 1], in: -2..<3, seed: 9)
     #expect(reshaped.scalars[0..<100_002] == a.scalars[0..<100_002])
-    #expect(try NDArray<Double>.uniform(shape: [10], in: -2..<3, seed: 10) != NDArray(Array(a.scalars[0..<10])))
+    #expect(try NDArray<Double>.uniform([10], in: -2..<3, seed: 10) != NDArray(Array(a.scalars[0..<10])))
   }
 
   @Test func randomValuesHaveTheRightDistribution() throws {
     let n = 400_000
-    let u = try NDArray<Double>.uniform(shape: [n], in: -2..<3, seed: 11).scalars
+    let u = try NDArray<Double>.uniform([n], in: -2..<3, seed: 11).scalars
     #expect(u.allSatisfy { $0 >= -2 && $0 < 3 })
     let mu = u.reduce(0, +) / Double(n)
     #expect(abs(mu - 0.5) < 5 * (5 / sqrt(12)) / sqrt(Double(n)))
-    let f = try NDArray<Float>.uniform(shape: [n], in: 0..<1, seed: 12).scalars
+    let f = try NDArray<Float>.uniform([n], in: 0..<1, seed: 12).scalars
     #expect(f.allSatisfy { $0 >= 0 && $0 < 1 })
-    let z = try NDArray<Double>.normal(shape: [n], mean: 3, standardDeviation: 2, seed: 13).scalars
+    let z = try NDArray<Double>.normal([n], mean: 3, standardDeviation: 2, seed: 13).scalars
     let m = z.reduce(0, +) / Double(n)
     let v = z.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)
     #expect(abs(m - 3) < 5 * 2 / sqrt(Double(n)))
@@ -102,14 +102,14 @@ struct NDArrayConstructorsTests {
   }
 
   @Test func randomArgumentsAreChecked() throws {
-    #expect(throws: BlockwiseError.self) { try NDArray<Double>.uniform(shape: [3], in: 1..<1, seed: 0) }
-    #expect(throws: BlockwiseError.self) { try NDArray<Double>.uniform(shape: [3], in: -.infinity..<0, seed: 0) }
+    #expect(throws: BlockwiseError.self) { try NDArray<Double>.uniform([3], in: 1..<1, seed: 0) }
+    #expect(throws: BlockwiseError.self) { try NDArray<Double>.uniform([3], in: -.infinity..<0, seed: 0) }
     #expect(throws: BlockwiseError.self) {
-      try NDArray<Double>.uniform(shape: [3], in: -.greatestFiniteMagnitude..<(.greatestFiniteMagnitude), seed: 0)
+      try NDArray<Double>.uniform([3], in: -.greatestFiniteMagnitude..<(.greatestFiniteMagnitude), seed: 0)
     }
-    #expect(throws: BlockwiseError.self) { try NDArray<Double>.normal(shape: [3], standardDeviation: -1, seed: 0) }
-    #expect(throws: BlockwiseError.self) { try NDArray<Float>.normal(shape: [3], mean: .nan, seed: 0) }
-    #expect(throws: BlockwiseError.negativeDimension(shape: [-1])) { try NDArray<Double>.normal(shape: [-1], seed: 0) }
+    #expect(throws: BlockwiseError.self) { try NDArray<Double>.normal([3], standardDeviation: -1, seed: 0) }
+    #expect(throws: BlockwiseError.self) { try NDArray<Float>.normal([3], mean: .nan, seed: 0) }
+    #expect(throws: BlockwiseError.negativeDimension(shape: [-1])) { try NDArray<Double>.normal([-1], seed: 0) }
   }
 }
 

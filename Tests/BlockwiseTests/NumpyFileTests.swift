@@ -87,7 +87,7 @@ struct NumpyFileTests {
       #expect(written == expected, "\(file): \(written.count) bytes vs numpy's \(expected.count)")
     }
     // Round trips, and no temporary file left behind.
-    let a = try NDArray<Double>.uniform(shape: [30, 7], in: -1..<1, seed: 3)
+    let a = try NDArray<Double>.uniform([30, 7], in: -1..<1, seed: 3)
     try a.write(npyFile: folder + "/a.npy")
     #expect(try NDArray<Double>(npyFile: folder + "/a.npy") == a)
     #expect(try NDArray<Double>(mappingNpyFile: folder + "/a.npy") == a)
@@ -172,7 +172,7 @@ struct NumpyFileTests {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let path = folder + "/rows.npy"
-    let a = try NDArray<Double>.uniform(shape: [10_001, 3], in: -1..<1, seed: 8)
+    let a = try NDArray<Double>.uniform([10_001, 3], in: -1..<1, seed: 8)
     try a.write(npyFile: path)
     for rows in [0..<0, 0..<1, 5..<9, 1000..<10_001, 0..<10_001, 4097..<4098] {
       let part = try NDArray<Double>(mappingNpyFile: path, rows: rows)
@@ -184,7 +184,7 @@ struct NumpyFileTests {
       }
     }
     // Shards of a 1-D file, by Communicator-style boundaries.
-    let v = try NDArray<Float>.uniform(shape: [1000], in: 0..<1, seed: 9)
+    let v = try NDArray<Float>.uniform([1000], in: 0..<1, seed: 9)
     try v.write(npyFile: folder + "/v.npy")
     let pieces = try [0..<256, 256..<512, 512..<1000].map { try NDArray<Float>(mappingNpyFile: folder + "/v.npy", rows: $0) }
     #expect(try NDArray.concatenate(pieces, axis: 0) == v)
@@ -346,8 +346,8 @@ struct NumpyFileTests {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let arrays = [
-      "x": try NDArray<Double>.uniform(shape: [300, 7], in: -1..<1, seed: 4),
-      "y": try NDArray<Double>.normal(shape: [11], seed: 5), "empty": try NDArray<Double>.zeros([0, 3]),
+      "x": try NDArray<Double>.uniform([300, 7], in: -1..<1, seed: 4),
+      "y": try NDArray<Double>.normal([11], seed: 5), "empty": try NDArray<Double>.zeros([0, 3]),
       "s": try NDArray<Double>([2.5], shape: []),
     ]
     for compressed in [false, true] {

@@ -16,7 +16,7 @@ struct ReductionPartialsTests {
   @Test(arguments: [0, 1, 4095, 4096, 4097, 3 * 4096 + 17, 40 * 4096 + 1000])
   func arrayReductionsReassemble(count: Int) throws {
     let leaf = BlockPolicy.reductionLeaf
-    let a = try NDArray<Double>.uniform(shape: [count], in: -20..<20, seed: UInt64(count) + 1)
+    let a = try NDArray<Double>.uniform([count], in: -20..<20, seed: UInt64(count) + 1)
     let f = a.converted(to: Float.self)
     for shards in [1, 2, 3, 8] {
       let parts = cuts(count, leaf: leaf, shards: shards, seed: UInt64(shards))
@@ -34,7 +34,7 @@ struct ReductionPartialsTests {
   }
 
   @Test func partialsDoNotDependOnThreads() throws {
-    let a = try NDArray<Double>.uniform(shape: [100_000], in: -5..<5, seed: 3)
+    let a = try NDArray<Double>.uniform([100_000], in: -5..<5, seed: 3)
     let reference = a.logSumExpPartials()
     for t in 1...ComputePool.shared.threadCount {
       try ComputePool.withThreadCount(t) { #expect(a.logSumExpPartials() == reference) }
@@ -43,10 +43,10 @@ struct ReductionPartialsTests {
 
   @Test func stackAndExpressionReductionsReassemble() throws {
     let axis = NDArray<Double>((0..<20).map(Double.init))
-    let stack = try BilinearSplineStack(x: axis, y: axis, values: try .uniform(shape: [7, 20, 20], in: 0..<1, seed: 4))
+    let stack = try BilinearSplineStack(x: axis, y: axis, values: try .uniform([7, 20, 20], in: 0..<1, seed: 4))
     let m = 256 * 37 + 99
-    let xi = try NDArray<Double>.uniform(shape: [m], in: 0..<19, seed: 5)
-    let yi = try NDArray<Double>.uniform(shape: [m], in: 0..<19, seed: 6)
+    let xi = try NDArray<Double>.uniform([m], in: 0..<19, seed: 5)
+    let yi = try NDArray<Double>.uniform([m], in: 0..<19, seed: 6)
     let e = try Blockwise.Expression<Double>("exp(-x*x) + y / 3")
     for shards in [1, 2, 3, 8] {
       let parts = cuts(m, leaf: 256, shards: shards, seed: 10 + UInt64(shards))
@@ -72,7 +72,7 @@ struct ReductionPartialsTests {
   }
 
   @Test func mismatchedPartsThrow() throws {
-    let a = try NDArray<Double>.uniform(shape: [10_000], in: 0..<1, seed: 7)
+    let a = try NDArray<Double>.uniform([10_000], in: 0..<1, seed: 7)
     #expect(throws: BlockwiseError.self) { try ReductionPartials.concatenating([a.sumPartials(), a.logSumExpPartials()]) }
     #expect(throws: BlockwiseError.self) { try ReductionPartials.concatenating([]) }
     #expect(throws: BlockwiseError.self) { try ReductionPartials(kind: .logSumExp, leafLength: 4096, values: [1, 2, 3]) }

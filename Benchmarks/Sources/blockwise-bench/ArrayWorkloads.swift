@@ -15,8 +15,8 @@ func workloadArrays(_ c: Context) throws -> [Row] {
   guard dims.count == 2 else { throw ValidationError("--matrix-shape must look like 1000x100000") }
   let (r, cols) = (dims[0], dims[1])
   progress("arrays: generating \(r) x \(cols)")
-  let a = try NDArray<Double>.uniform(shape: [r, cols], in: 0..<1, seed: 51)
-  let v = try NDArray<Double>.uniform(shape: [cols], in: 0..<1, seed: 52)
+  let a = try NDArray<Double>.uniform([r, cols], in: 0..<1, seed: 51)
+  let v = try NDArray<Double>.uniform([cols], in: 0..<1, seed: 52)
   // For the same-shape comparison: a full matrix whose every row is v, so
   // a + b has the values (and the check value) of a + v.
   let b = try NDArray<Double>.zeros([r, cols]) + v
@@ -92,7 +92,7 @@ func workloadArrays(_ c: Context) throws -> [Row] {
 
   let n = cmd.transposeSize
   progress("arrays: generating \(n) x \(n)")
-  let sq = try NDArray<Double>.uniform(shape: [n, n], in: 0..<1, seed: 53)
+  let sq = try NDArray<Double>.uniform([n, n], in: 0..<1, seed: 53)
   counts["A4 transposed"] = Double(n * n)
   try group("A4 transposed", title: "A4  transposed() of \(n) x \(n) Doubles", bytes: 16 * Double(n * n),
             copyBound: true, scalar: {
@@ -110,7 +110,7 @@ func workloadArrays(_ c: Context) throws -> [Row] {
 
   let m = cmd.convertCount
   progress("arrays: generating \(m) Doubles")
-  let d = try NDArray<Double>.uniform(shape: [m], in: -1e3..<1e3, seed: 54)
+  let d = try NDArray<Double>.uniform([m], in: -1e3..<1e3, seed: 54)
   counts["A5 Double to Float"] = Double(m)
   func probeF(_ x: NDArray<Float>) -> Double {
     x.withUnsafeBufferPointer { p in Double(p[0]) + Double(p[p.count / 2]) + Double(p[p.count - 1]) }

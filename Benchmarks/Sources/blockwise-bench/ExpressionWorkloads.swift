@@ -12,8 +12,8 @@ func workloadW5(_ c: Context) throws -> [Row] {
   let n = c.options.expressionCount
   let source = "exp(-x*x/2) * cos(3*y) + log1p(x*x)"
   progress("W5: generating 2 x \(n) values")
-  let x = try NDArray<Double>.uniform(shape: [n], in: -3..<3, seed: 61)
-  let y = try NDArray<Double>.uniform(shape: [n], in: -3..<3, seed: 62)
+  let x = try NDArray<Double>.uniform([n], in: -3..<3, seed: 61)
+  let y = try NDArray<Double>.uniform([n], in: -3..<3, seed: 62)
   var rows: [Row] = []
   rows += try w5(c, Double.self, source: source, x: x, y: y)
   rows += try w5(c, Float.self, source: source, x: x.converted(to: Float.self), y: y.converted(to: Float.self))
@@ -31,8 +31,8 @@ func w5<E: NDArrayScalar>(
 
   // The formula's in-cache rate: the compute bound per element per core.
   let cached = 16_384  // 2 x 128 KiB of Double inputs: L2-resident
-  let sx = try NDArray<E>.uniform(shape: [cached], in: -3..<3, seed: 63)
-  let sy = try NDArray<E>.uniform(shape: [cached], in: -3..<3, seed: 64)
+  let sx = try NDArray<E>.uniform([cached], in: -3..<3, seed: 63)
+  let sy = try NDArray<E>.uniform([cached], in: -3..<3, seed: 64)
   var small = try NDArray<E>.zeros([cached])
   let reps = 50
   let inCache = try fastest(runs: 5) {

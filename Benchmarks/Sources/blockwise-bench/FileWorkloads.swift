@@ -27,7 +27,7 @@ func workloadFiles(_ context: Context) throws -> [Row] {
   let n = cmd.fileCount
   let path = folder + "/blockwise-f1.npy"
   progress("files: generating \(n) Doubles and writing \(path)")
-  let a = try NDArray<Double>.uniform(shape: [n], in: -10..<10, seed: 71)
+  let a = try NDArray<Double>.uniform([n], in: -10..<10, seed: 71)
   try a.write(npyFile: path)
   let bytes = Double(n * 8)
   var rows: [Row] = []
@@ -118,7 +118,7 @@ func workloadFiles(_ context: Context) throws -> [Row] {
   let csvRows = cmd.csvRows, columns = 10
   let csvPath = folder + "/blockwise-f4.csv"
   progress("files: writing a \(csvRows) x \(columns) CSV table")
-  let table = try NDArray<Double>.uniform(shape: [csvRows, columns], in: -1e3..<1e3, seed: 72)
+  let table = try NDArray<Double>.uniform([csvRows, columns], in: -1e3..<1e3, seed: 72)
   do {
     var text = (0..<columns).map { "c\($0)" }.joined(separator: ",") + "\n"
     text.reserveCapacity(csvRows * columns * 24)

@@ -129,12 +129,12 @@ extension NDArray {
   /// `Philox(key=seed, counter=2**256 - 1).random_raw()` word for word.
   ///
   /// ```swift
-  /// let u = try NDArray<Double>.uniform(shape: [1000], in: -1..<1, seed: 42)
+  /// let u = try NDArray<Double>.uniform([1000], in: -1..<1, seed: 42)
   /// ```
   /// - Throws: `BlockwiseError.invalidArgument` for an empty or non-finite
   ///   range, or any error of `zeros(_:)` for the shape.
   /// - Complexity: O(n), parallel.
-  public static func uniform(shape: [Int], in range: Range<Element>, seed: UInt64) throws -> NDArray {
+  public static func uniform(_ shape: [Int], in range: Range<Element>, seed: UInt64) throws -> NDArray {
     let (lo, hi) = (Double(range.lowerBound), Double(range.upperBound))
     guard lo.isFinite && hi.isFinite && lo < hi && (hi - lo).isFinite else {
       throw BlockwiseError.invalidArgument(
@@ -150,21 +150,21 @@ extension NDArray {
 
   /// Seeded normal random values (Box-Muller on the Philox4x64-10 stream).
   ///
-  /// Words `2p` and `2p + 1` of block `j` (see `uniform(shape:in:seed:)`)
+  /// Words `2p` and `2p + 1` of block `j` (see `uniform(_:in:seed:)`)
   /// give `u1` in (0, 1] and `u2` in [0, 1), and elements `4j + 2p` and
   /// `4j + 2p + 1` are `mean + standardDeviation * z` with
   /// `z = sqrt(-2 log u1) * cos(2 pi u2)` and `... * sin(2 pi u2)`. The
   /// same for every thread count; Float arrays round the Double values.
   ///
   /// ```swift
-  /// let z = try NDArray<Double>.normal(shape: [3, 4], mean: 0, standardDeviation: 1, seed: 7)
+  /// let z = try NDArray<Double>.normal([3, 4], mean: 0, standardDeviation: 1, seed: 7)
   /// ```
   /// - Throws: `BlockwiseError.invalidArgument` for a non-finite mean or a
   ///   standard deviation that is negative or not finite, or any error of
   ///   `zeros(_:)` for the shape.
   /// - Complexity: O(n), parallel.
   public static func normal(
-    shape: [Int], mean: Element = 0, standardDeviation: Element = 1, seed: UInt64
+    _ shape: [Int], mean: Element = 0, standardDeviation: Element = 1, seed: UInt64
   ) throws -> NDArray {
     let (m, sd) = (Double(mean), Double(standardDeviation))
     guard m.isFinite else {
@@ -180,5 +180,33 @@ extension NDArray {
       Element._bwRandomNormal(seed, r.lowerBound, r.count, m, sd, p.advanced(by: r.lowerBound))
     }
     return out
+  }
+}
+
+// MARK: - Earlier spellings
+
+// One convention for every constructor: the shape first and unlabelled,
+// as in `zeros([2, 3])`, `ones`, `full`, `uniform`, `normal`. The earlier
+// labelled spellings remain, deprecated.
+extension NDArray {
+  @available(*, deprecated, renamed: "zeros(_:)")
+  public static func zeros(shape: [Int]) throws -> NDArray { try zeros(shape) }
+
+  @available(*, deprecated, renamed: "ones(_:)")
+  public static func ones(shape: [Int]) throws -> NDArray { try ones(shape) }
+
+  @available(*, deprecated, renamed: "full(_:value:)")
+  public static func full(shape: [Int], value: Element) throws -> NDArray { try full(shape, value: value) }
+
+  @available(*, deprecated, renamed: "uniform(_:in:seed:)")
+  public static func uniform(shape: [Int], in range: Range<Element>, seed: UInt64) throws -> NDArray {
+    try uniform(shape, in: range, seed: seed)
+  }
+
+  @available(*, deprecated, renamed: "normal(_:mean:standardDeviation:seed:)")
+  public static func normal(
+    shape: [Int], mean: Element = 0, standardDeviation: Element = 1, seed: UInt64
+  ) throws -> NDArray {
+    try normal(shape, mean: mean, standardDeviation: standardDeviation, seed: seed)
   }
 }

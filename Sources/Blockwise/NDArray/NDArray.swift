@@ -141,7 +141,8 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
 
   // MARK: - Reading and writing
 
-  /// A row-major copy of the elements.
+  /// A row-major copy of the elements, as a Swift array (the same as
+  /// `Array(a)`: an NDArray is also a collection of its elements).
   public var scalars: [Element] {
     withUnsafeBufferPointer { src in
       // A raw copy: Array(src) runs element by element when this generic

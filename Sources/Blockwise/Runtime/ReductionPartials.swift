@@ -16,7 +16,7 @@ internal import CBlockwiseKernels
 /// ranks).
 ///
 /// ```swift
-/// let a = try NDArray<Double>.uniform(shape: [10_000_000], in: 0..<1, seed: 1)
+/// let a = try NDArray<Double>.uniform([10_000_000], in: 0..<1, seed: 1)
 /// let cut = 2 * BlockPolicy.reductionLeaf * 1000             // a multiple of the leaf
 /// let left = a.rows(0..<cut).sumPartials(), right = a.rows(cut..<a.count).sumPartials()
 /// let total = try ReductionPartials.concatenating([left, right]).total()   // == a.sum(), bit for bit
