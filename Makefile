@@ -274,6 +274,7 @@ release-c-library: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product BlockwiseC $(QUIET_THIRD_PARTY)
 test-c: release-c-library
 	$(eval BIN := $(RELEASE_BIN))
+	bash scripts/check_c_abi_exports.sh $(BIN)/libBlockwiseC.so
 	$(CC_CABI) -O1 -ffp-contract=off Tests/CABI/blockwise_c_test.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) \
 	  -lm -lpthread -o .build/blockwise-c-test
 	.build/blockwise-c-test | tee .build/c-abi.log

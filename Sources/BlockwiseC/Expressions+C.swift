@@ -201,7 +201,9 @@ public func blockwise_expression_evaluate_f32(
   _ n: Int64, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
 ) -> Int32 { expressionEvaluate(h, inputs, lengths, n, out, outLen) }
 
-/// -inf for no elements C entry point `blockwise_expression_reduce_f64` (declared and documented in
+/// *result = the reduction (blockwise_reduction) of the expression's values, fused: no array of
+/// values is formed; deterministic for any thread count. C entry point
+/// `blockwise_expression_reduce_f64` (declared and documented in
 /// include/blockwise.h); returns a blockwise_status where it can fail, the message in
 /// `blockwise_last_error()`.
 @_cdecl("blockwise_expression_reduce_f64")
@@ -210,7 +212,8 @@ public func blockwise_expression_reduce_f64(
   _ lengths: UnsafePointer<Int64>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?
 ) -> Int32 { expressionReduce(h, reduction, inputs, lengths, n, result) }
 
-/// -inf for no elements C entry point `blockwise_expression_reduce_f32` (declared and documented in
+/// The float32 form of `blockwise_expression_reduce_f64` (the reduction accumulates in double).
+/// C entry point `blockwise_expression_reduce_f32` (declared and documented in
 /// include/blockwise.h); returns a blockwise_status where it can fail, the message in
 /// `blockwise_last_error()`.
 @_cdecl("blockwise_expression_reduce_f32")
