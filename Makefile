@@ -275,7 +275,7 @@ release-c-library: deps
 test-c: release-c-library
 	$(eval BIN := $(RELEASE_BIN))
 	bash scripts/check_c_abi_exports.sh $(BIN)/libBlockwiseC.so
-	$(CC_CABI) -O1 -ffp-contract=off Tests/CABI/blockwise_c_test.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) \
+	$(CC_CABI) -I$(KERNELS)/include -O1 -ffp-contract=off Tests/CABI/blockwise_c_test.c -L$(BIN) -lBlockwiseC -Wl,-rpath,$(BIN) \
 	  -lm -lpthread -o .build/blockwise-c-test
 	.build/blockwise-c-test | tee .build/c-abi.log
 	BLOCKWISE_ISA=generic .build/blockwise-c-test | tee -a .build/c-abi.log

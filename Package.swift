@@ -88,7 +88,7 @@ let blockwiseMPI: Target = .target(
 
 let cABI: Target = .target(
   name: "BlockwiseC",
-  dependencies: ["Blockwise"],
+  dependencies: ["Blockwise", "CBlockwiseKernels"],
   path: "Sources/BlockwiseC",
   exclude: ["include", "README.md", "exports.map"]
 )

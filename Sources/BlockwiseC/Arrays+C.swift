@@ -1,4 +1,5 @@
 import Blockwise
+internal import CBlockwiseKernels  // BW_XR_*: the one reduction numbering (bw_opcodes.h)
 
 // blockwise.h: exp, sum_exp, log_sum_exp over a caller's buffer, read
 // in place.
@@ -75,15 +76,28 @@ public func blockwise_log_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ 
 
 // MARK: - Reductions by code, whole or along one axis
 
+/// blockwise_reduction's values, from the one list (bw_opcodes.h's
+/// BW_REDUCTIONS, whose values blockwise.h spells out).
+enum Reduction {
+  static let sum = Int32(BW_XR_SUM.rawValue), min = Int32(BW_XR_MIN.rawValue), max = Int32(BW_XR_MAX.rawValue)
+  static let sumExp = Int32(BW_XR_SUMEXP.rawValue), logSumExp = Int32(BW_XR_LSE.rawValue)
+  static let count = Int32(BW_XR_COUNT.rawValue)
+}
+
+/// The name the Python package uses for a reduction code ("sum_exp"); NULL outside
+/// blockwise_reduction. C entry point `blockwise_reduction_name`, declared in include/blockwise.h.
+@_cdecl("blockwise_reduction_name")
+public func blockwise_reduction_name(_ reduction: Int32) -> UnsafePointer<CChar>? { bw_reduction_name(reduction) }
+
 /// Runs reduction `code` (blockwise_reduction: 0 sum, 1 min, 2 max,
 /// 3 sum_exp, 4 log_sum_exp) over a whole array.
 func reduceAll<E: NDArrayScalar>(_ a: NDArray<E>, _ code: Int32) throws -> E {
   switch code {
-  case 0: return a.sum()
-  case 1: return try a.min()
-  case 2: return try a.max()
-  case 3: return a.sumExp()
-  case 4: return a.logSumExp()
+  case Reduction.sum: return a.sum()
+  case Reduction.min: return try a.min()
+  case Reduction.max: return try a.max()
+  case Reduction.sumExp: return a.sumExp()
+  case Reduction.logSumExp: return a.logSumExp()
   default: throw invalid("reduction", expected: "BLOCKWISE_SUM ... BLOCKWISE_LOG_SUM_EXP (0 ... 4)", got: "\(code)")
   }
 }
@@ -91,11 +105,11 @@ func reduceAll<E: NDArrayScalar>(_ a: NDArray<E>, _ code: Int32) throws -> E {
 /// Runs reduction `code` along `axis` (negative counts from the end).
 func reduceAlong<E: NDArrayScalar>(_ a: NDArray<E>, _ code: Int32, axis: Int) throws -> NDArray<E> {
   switch code {
-  case 0: return try a.sum(axis: axis)
-  case 1: return try a.min(axis: axis)
-  case 2: return try a.max(axis: axis)
-  case 3: return try a.sumExp(axis: axis)
-  case 4: return try a.logSumExp(axis: axis)
+  case Reduction.sum: return try a.sum(axis: axis)
+  case Reduction.min: return try a.min(axis: axis)
+  case Reduction.max: return try a.max(axis: axis)
+  case Reduction.sumExp: return try a.sumExp(axis: axis)
+  case Reduction.logSumExp: return try a.logSumExp(axis: axis)
   default: throw invalid("reduction", expected: "BLOCKWISE_SUM ... BLOCKWISE_LOG_SUM_EXP (0 ... 4)", got: "\(code)")
   }
 }

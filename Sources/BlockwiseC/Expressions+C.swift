@@ -156,17 +156,17 @@ func expressionReduce<E: NDArrayScalar>(
     let e = try object(h, ExpressionHandle.self, "expression")
     let bound = try ExpressionInputs(e, inputs, lengths, n)
     let r = try resultPointer(result)
-    guard (0...4).contains(reduction) else {
+    guard (0..<Reduction.count).contains(reduction) else {
       throw invalid("reduction", expected: "BLOCKWISE_SUM ... BLOCKWISE_LOG_SUM_EXP (0 ... 4)", got: "\(reduction)")
     }
     func run<S: NDArrayScalar>(_ x: Blockwise.Expression<S>) throws -> E {
       try bound.withBound(as: S.self) { arrays in
         let v: S
         switch reduction {
-        case 0: v = try x.sum(arrays)
-        case 1: v = try x.min(arrays)
-        case 2: v = try x.max(arrays)
-        case 3: v = try x.sumExp(arrays)
+        case Reduction.sum: v = try x.sum(arrays)
+        case Reduction.min: v = try x.min(arrays)
+        case Reduction.max: v = try x.max(arrays)
+        case Reduction.sumExp: v = try x.sumExp(arrays)
         default: v = try x.logSumExp(arrays)
         }
         return convert(v, to: E.self)

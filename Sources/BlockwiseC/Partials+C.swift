@@ -11,8 +11,8 @@ import Blockwise
 /// log_sum_exp combines (shift, sum) pairs.
 func partialKind(_ code: Int32) throws -> ReductionPartials.Kind {
   switch code {
-  case 0, 3: return .sum
-  case 4: return .logSumExp
+  case Reduction.sum, Reduction.sumExp: return .sum
+  case Reduction.logSumExp: return .logSumExp
   default:
     throw invalid("reduction", expected: "BLOCKWISE_SUM, BLOCKWISE_SUM_EXP or BLOCKWISE_LOG_SUM_EXP", got: "\(code)")
   }
@@ -33,8 +33,8 @@ func arrayPartials<E: NDArrayScalar>(
     let src = try input(x, count, "x")
     let partials = try NDArray<E>.withBorrowedArray(src, shape: [count]) { a -> ReductionPartials in
       switch code {
-      case 0: return a.sumPartials()
-      case 3: return a.sumExpPartials()
+      case Reduction.sum: return a.sumPartials()
+      case Reduction.sumExp: return a.sumExpPartials()
       default: _ = kind; return a.logSumExpPartials()
       }
     }

@@ -430,42 +430,24 @@ BW_XK_BINARY_CALL(x_fmod_f32, float, fmodf)
 
 // MARK: tables
 
-#define BW_XK_TABLE(SFX, PATH)                                                         \
-  {                                                                                    \
-    [BW_X_COPY] = x_copy_##SFX##_##PATH, [BW_X_NEG] = x_neg_##SFX##_##PATH,            \
-    [BW_X_ADD] = x_add_##SFX##_##PATH, [BW_X_SUB] = x_sub_##SFX##_##PATH,              \
-    [BW_X_MUL] = x_mul_##SFX##_##PATH, [BW_X_DIV] = x_div_##SFX##_##PATH,              \
-    [BW_X_POW] = x_pow_##SFX##_##PATH, [BW_X_FMOD] = x_fmod_##SFX##_##PATH,            \
-    [BW_X_LT] = x_lt_##SFX##_##PATH, [BW_X_LE] = x_le_##SFX##_##PATH,                  \
-    [BW_X_GT] = x_gt_##SFX##_##PATH, [BW_X_GE] = x_ge_##SFX##_##PATH,                  \
-    [BW_X_EQ] = x_eq_##SFX##_##PATH, [BW_X_NE] = x_ne_##SFX##_##PATH,                  \
-    [BW_X_AND] = x_and_##SFX##_##PATH, [BW_X_OR] = x_or_##SFX##_##PATH,                \
-    [BW_X_NOT] = x_not_##SFX##_##PATH, [BW_X_WHERE] = x_where_##SFX##_##PATH,          \
-    [BW_X_CLIP] = x_clip_##SFX##_##PATH, [BW_X_EXP] = x_exp_##SFX##_##PATH,            \
-    [BW_X_EXPM1] = x_expm1_##SFX##_##PATH, [BW_X_LOG] = x_log_##SFX##_##PATH,          \
-    [BW_X_LOG2] = x_log2_##SFX##_##PATH, [BW_X_LOG10] = x_log10_##SFX##_##PATH,        \
-    [BW_X_LOG1P] = x_log1p_##SFX##_##PATH, [BW_X_SQRT] = x_sqrt_##SFX##_##PATH,        \
-    [BW_X_ABS] = x_abs_##SFX##_##PATH, [BW_X_SIN] = x_sin_##SFX##_##PATH,              \
-    [BW_X_COS] = x_cos_##SFX##_##PATH, [BW_X_TAN] = x_tan_##SFX##_##PATH,              \
-    [BW_X_ASIN] = x_arcsin_##SFX##_##PATH, [BW_X_ACOS] = x_arccos_##SFX##_##PATH,          \
-    [BW_X_ATAN] = x_arctan_##SFX##_##PATH, [BW_X_SINH] = x_sinh_##SFX##_##PATH,          \
-    [BW_X_COSH] = x_cosh_##SFX##_##PATH, [BW_X_TANH] = x_tanh_##SFX##_##PATH,          \
-    [BW_X_ASINH] = x_arcsinh_##SFX##_##PATH, [BW_X_ACOSH] = x_arccosh_##SFX##_##PATH,      \
-    [BW_X_ATANH] = x_arctanh_##SFX##_##PATH, [BW_X_FLOOR] = x_floor_##SFX##_##PATH,      \
-    [BW_X_CEIL] = x_ceil_##SFX##_##PATH, [BW_X_ROUND] = x_round_##SFX##_##PATH,        \
-    [BW_X_TRUNC] = x_trunc_##SFX##_##PATH, [BW_X_SIGN] = x_sign_##SFX##_##PATH,        \
-    [BW_X_ISNAN] = x_isnan_##SFX##_##PATH, [BW_X_ISFINITE] = x_isfinite_##SFX##_##PATH, \
-    [BW_X_ISINF] = x_isinf_##SFX##_##PATH, [BW_X_SIGNBIT] = x_signbit_##SFX##_##PATH,  \
-    [BW_X_ATAN2] = x_arctan2_##SFX##_##PATH, [BW_X_HYPOT] = x_hypot_##SFX##_##PATH,      \
-    [BW_X_COPYSIGN] = x_copysign_##SFX##_##PATH, [BW_X_MINIMUM] = x_minimum_##SFX##_##PATH, \
-    [BW_X_MAXIMUM] = x_maximum_##SFX##_##PATH, [BW_X_SQUARE] = x_square_##SFX##_##PATH, \
-    [BW_X_RECIPROCAL] = x_reciprocal_##SFX##_##PATH,                                   \
-  }
+// Every opcode's kernel, by the one list (bw_opcodes.h): entry op of a
+// table is x_<kernel base>_<type>_<path>.
+#define BW_XK_F64_AVX2(N, S, K) [BW_X_##N] = x_##K##_f64_avx2,
+#define BW_XK_F32_AVX2(N, S, K) [BW_X_##N] = x_##K##_f32_avx2,
+#define BW_XK_F64_GENERIC(N, S, K) [BW_X_##N] = x_##K##_f64_generic,
+#define BW_XK_F32_GENERIC(N, S, K) [BW_X_##N] = x_##K##_f32_generic,
+static const bw_xk_f64 xk_f64_generic[BW_X_OP_COUNT] = {BW_OPCODES(BW_XK_F64_GENERIC)};
+static const bw_xk_f32 xk_f32_generic[BW_X_OP_COUNT] = {BW_OPCODES(BW_XK_F32_GENERIC)};
+BW_X86_ONLY(static const bw_xk_f64 xk_f64_avx2[BW_X_OP_COUNT] = {BW_OPCODES(BW_XK_F64_AVX2)};)
+BW_X86_ONLY(static const bw_xk_f32 xk_f32_avx2[BW_X_OP_COUNT] = {BW_OPCODES(BW_XK_F32_AVX2)};)
 
-BW_X86_ONLY(static const bw_xk_f64 xk_f64_avx2[BW_X_OP_COUNT] = BW_XK_TABLE(f64, avx2);)
-static const bw_xk_f64 xk_f64_generic[BW_X_OP_COUNT] = BW_XK_TABLE(f64, generic);
-BW_X86_ONLY(static const bw_xk_f32 xk_f32_avx2[BW_X_OP_COUNT] = BW_XK_TABLE(f32, avx2);)
-static const bw_xk_f32 xk_f32_generic[BW_X_OP_COUNT] = BW_XK_TABLE(f32, generic);
+#define BW_OP_NAME(N, S, K) [BW_X_##N] = #S,
+static const char *const bw_op_names[BW_X_OP_COUNT] = {BW_OPCODES(BW_OP_NAME)};
+const char *bw_expr_op_name(int op) { return op >= 0 && op < BW_X_OP_COUNT ? bw_op_names[op] : NULL; }
+
+#define BW_REDUCTION_NAME(N, S, V) [V] = #S,
+static const char *const bw_reduction_names[BW_XR_COUNT] = {BW_REDUCTIONS(BW_REDUCTION_NAME)};
+const char *bw_reduction_name(int r) { return r >= 0 && r < BW_XR_COUNT ? bw_reduction_names[r] : NULL; }
 
 
 void bw_fill_expr_ops(bw_kernel_table *t) {

@@ -12,6 +12,16 @@
 #include <string.h>
 
 #include "blockwise.h"
+#include "bw_opcodes.h"
+
+/* blockwise_reduction (spelled out in the public header) against the one
+   list (bw_opcodes.h): a mismatch does not compile. */
+#define BW_REDUCTION_VALUE(N, S, V) BWX_##N = V,
+enum { BW_REDUCTIONS(BW_REDUCTION_VALUE) };
+typedef char reduction_numbering_matches[((int)BLOCKWISE_SUM == (int)BWX_SUM && (int)BLOCKWISE_MIN == (int)BWX_MIN &&
+                                          (int)BLOCKWISE_MAX == (int)BWX_MAX &&
+                                          (int)BLOCKWISE_SUM_EXP == (int)BWX_SUMEXP &&
+                                          (int)BLOCKWISE_LOG_SUM_EXP == (int)BWX_LSE) ? 1 : -1];
 
 static int failures = 0, checks = 0;
 

@@ -146,3 +146,13 @@ def test_source_install_without_swift_says_what_to_install(tmp_path):
     assert out.returncode != 0
     assert "needs the Swift toolchain" in out.stdout + out.stderr
     assert "make wheel" in out.stdout + out.stderr
+
+
+def test_reduction_codes_are_the_librarys():
+    """The package's reduction codes against the library's one list, entry
+    by entry (bw_opcodes.h's BW_REDUCTIONS)."""
+    from blockwise import _lib
+
+    for name, code in _lib.REDUCTIONS.items():
+        assert _lib.lib.blockwise_reduction_name(code).decode() == name
+    assert _lib.lib.blockwise_reduction_name(len(_lib.REDUCTIONS)) is None

@@ -329,6 +329,10 @@ typedef enum blockwise_reduction {
   BLOCKWISE_LOG_SUM_EXP = 4   /* -inf for no elements */
 } blockwise_reduction;
 
+/* The name of a reduction code as the Python package spells it ("sum",
+   "min", "max", "sum_exp", "logsumexp"); NULL for another value. */
+const char *blockwise_reduction_name(int reduction);
+
 blockwise_status blockwise_expression_reduce_f64(const blockwise_expression *expression,
                                                  blockwise_reduction reduction, const double *const *inputs,
                                                  const int64_t *lengths, int64_t n_inputs, double *result);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bw_opcodes.h"
 #include "bw_policy.h"
 
 #ifdef __cplusplus
@@ -136,19 +137,12 @@ void bw_copy2d_f32(const float *src, long src_rs, long src_cs, float *dst, long 
 /// values 1 and 0; every arithmetic result is one IEEE operation, rounded
 /// once, never contracted; functions come from SLEEF (u10: within 1 ulp)
 /// or are exact (floor, sqrt, abs, ...).
-typedef enum {
-  BW_X_COPY = 0, BW_X_NEG, BW_X_ADD, BW_X_SUB, BW_X_MUL, BW_X_DIV, BW_X_POW, BW_X_FMOD,
-  BW_X_LT, BW_X_LE, BW_X_GT, BW_X_GE, BW_X_EQ, BW_X_NE, BW_X_AND, BW_X_OR, BW_X_NOT,
-  BW_X_WHERE, BW_X_CLIP,
-  BW_X_EXP, BW_X_EXPM1, BW_X_LOG, BW_X_LOG2, BW_X_LOG10, BW_X_LOG1P, BW_X_SQRT, BW_X_ABS,
-  BW_X_SIN, BW_X_COS, BW_X_TAN, BW_X_ASIN, BW_X_ACOS, BW_X_ATAN,
-  BW_X_SINH, BW_X_COSH, BW_X_TANH, BW_X_ASINH, BW_X_ACOSH, BW_X_ATANH,
-  BW_X_FLOOR, BW_X_CEIL, BW_X_ROUND, BW_X_TRUNC, BW_X_SIGN,
-  BW_X_ISNAN, BW_X_ISFINITE, BW_X_ISINF, BW_X_SIGNBIT,
-  BW_X_ATAN2, BW_X_HYPOT, BW_X_COPYSIGN, BW_X_MINIMUM, BW_X_MAXIMUM,
-  BW_X_SQUARE, BW_X_RECIPROCAL,
-  BW_X_OP_COUNT
-} bw_expr_op;
+#define BW_X_ENUM_ENTRY(N, S, K) BW_X_##N,
+typedef enum { BW_OPCODES(BW_X_ENUM_ENTRY) BW_X_OP_COUNT } bw_expr_op;
+#undef BW_X_ENUM_ENTRY
+/// The opcode's name as Swift's ExpressionOp spells it ("subtract"); NULL
+/// outside bw_expr_op.
+const char *bw_expr_op_name(int op);
 
 /// Where an operand lives: a register (a chunk of scratch), an input array
 /// (read in place), a constant (broadcast), or the output array.
@@ -186,7 +180,12 @@ void bw_expr_eval_f32(const bw_expr_program *p, const float *const *inputs, long
 
 /// Reductions of the expression's values over [start, start + n), one chunk
 /// at a time, chunk results combined in order (n <= 4 chunks: one leaf).
-typedef enum { BW_XR_SUM = 0, BW_XR_SUMEXP = 1, BW_XR_MIN = 2, BW_XR_MAX = 3, BW_XR_LSE = 4 } bw_expr_reduction;
+#define BW_XR_ENUM_ENTRY(N, S, V) BW_XR_##N = V,
+typedef enum { BW_REDUCTIONS(BW_XR_ENUM_ENTRY) BW_XR_COUNT = 5 } bw_expr_reduction;
+#undef BW_XR_ENUM_ENTRY
+/// The reduction's name as the Python package spells it ("sum_exp"); NULL
+/// outside bw_expr_reduction.
+const char *bw_reduction_name(int reduction);
 /// Returns the partial (sum, sum of exp, min or max, NaN-propagating; for
 /// BW_XR_LSE the sum of exp(v - *shift) with *shift written), n >= 1.
 double bw_expr_reduce_f64(const bw_expr_program *p, const double *const *inputs, long start, long n,
