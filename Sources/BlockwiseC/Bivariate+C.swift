@@ -5,44 +5,6 @@ import Blockwise
 // handles. A handle's element type is the one it was created with; points
 // of the other type are converted once.
 
-/// A smooth spline of either element type.
-final class BivariateHandle {
-  enum Spline { case f64(BivariateSpline<Double>), f32(BivariateSpline<Float>) }
-  let spline: Spline
-  init(_ s: Spline) { spline = s }
-  var knotsX: [Double] {
-    switch spline {
-    case let .f64(s): s.knotsX
-    case let .f32(s): s.knotsX
-    }
-  }
-  var knotsY: [Double] {
-    switch spline {
-    case let .f64(s): s.knotsY
-    case let .f32(s): s.knotsY
-    }
-  }
-  var coefficients: [Double] {
-    switch spline {
-    case let .f64(s): s.coefficients
-    case let .f32(s): s.coefficients
-    }
-  }
-}
-
-/// A stack of smooth splines of either element type.
-final class BivariateStackHandle {
-  enum Stack { case f64(BivariateSplineStack<Double>), f32(BivariateSplineStack<Float>) }
-  let stack: Stack
-  init(_ s: Stack) { stack = s }
-  var count: Int {
-    switch stack {
-    case let .f64(s): s.count
-    case let .f32(s): s.count
-    }
-  }
-}
-
 /// The degrees as the Swift API takes them (each 1 ... 5).
 func degrees(_ kx: Int32, _ ky: Int32) throws -> (x: Int, y: Int) {
   for (name, k) in [("kx", kx), ("ky", ky)] where !(1...5).contains(k) {
@@ -53,79 +15,31 @@ func degrees(_ kx: Int32, _ ky: Int32) throws -> (x: Int, y: Int) {
 
 func createBivariate<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ nx: Int64, _ y: UnsafePointer<E>?, _ ny: Int64, _ z: UnsafePointer<E>?, _ zLen: Int64,
-  _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?,
-  _ wrap: (BivariateSpline<E>) -> BivariateHandle.Spline
+  _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
   guarded {
     let handle = try resultPointer(out, "spline")
     handle.pointee = nil
     let k = try degrees(kx, ky)
     let (xs, ys, zs) = try gridInputs(x, nx, y, ny, z, zLen, layers: nil)
-    store(BivariateHandle(wrap(try cNames { try BivariateSpline(x: xs, y: ys, values: zs, degree: k) })), into: handle)
+    store(SplineHandle(try cNames { try BivariateSpline(x: xs, y: ys, values: zs, degree: k) }), into: handle)
   }
 }
 
 func createBivariateStack<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ nx: Int64, _ y: UnsafePointer<E>?, _ ny: Int64, _ z: UnsafePointer<E>?, _ zLen: Int64,
-  _ count: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?,
-  _ wrap: (BivariateSplineStack<E>) -> BivariateStackHandle.Stack
+  _ count: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
   guarded {
     let handle = try resultPointer(out, "stack")
     handle.pointee = nil
     let k = try degrees(kx, ky)
     let (xs, ys, zs) = try gridInputs(x, nx, y, ny, z, zLen, layers: count)
-    store(
-      BivariateStackHandle(wrap(try cNames { try BivariateSplineStack(x: xs, y: ys, values: zs, degree: k) })),
-      into: handle)
+    store(StackHandle(try cNames { try BivariateSplineStack(x: xs, y: ys, values: zs, degree: k) }), into: handle)
   }
 }
 
-func bivariateEv<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ dx: Int32, _ dy: Int32,
-  _ out: UnsafeMutablePointer<E>?, _ outLen: Int64
-) -> Int32 {
-  guarded {
-    let s = try object(h, BivariateHandle.self, "spline")
-    let p = try Points(xi, yi, n)
-    let o = try output(out, outLen, needed: p.count, "out")
-    func run<S: NDArrayScalar>(_ sp: BivariateSpline<S>) throws {
-      try p.withArrays(as: S.self) { x, y in
-        let values = dx == 0 && dy == 0
-          ? try sp.evaluate(x: x, y: y) : try sp.evaluate(x: x, y: y, derivative: (Int(dx), Int(dy)))
-        try withOutput(o, shape: [p.count], as: S.self) { r in r = values }
-      }
-    }
-    switch s.spline {
-    case let .f64(sp): try run(sp)
-    case let .f32(sp): try run(sp)
-    }
-  }
-}
 
-func bivariateGrid<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ gx: UnsafePointer<E>?, _ ngx: Int64, _ gy: UnsafePointer<E>?, _ ngy: Int64,
-  _ out: UnsafeMutablePointer<E>?, _ outLen: Int64
-) -> Int32 {
-  guarded {
-    let s = try object(h, BivariateHandle.self, "spline")
-    let (cx, cy) = (try length(ngx, "ngx"), try length(ngy, "ngy"))
-    let (px, py) = (try input(gx, cx, "gx"), try input(gy, cy, "gy"))
-    let o = try output(out, outLen, needed: try product([cx, cy], "out"), "out")
-    func run<S: NDArrayScalar>(_ sp: BivariateSpline<S>) throws {
-      try withInput(px, shape: [cx], as: S.self) { x in
-        try withInput(py, shape: [cy], as: S.self) { y in
-          let values = try sp.evaluateGrid(x: x, y: y)
-          try withOutput(o, shape: [cx, cy], as: S.self) { r in r = values }
-        }
-      }
-    }
-    switch s.spline {
-    case let .f64(sp): try run(sp)
-    case let .f32(sp): try run(sp)
-    }
-  }
-}
 
 /// Spline calls, float64 and float32 points.
 
@@ -135,7 +49,7 @@ func bivariateGrid<E: NDArrayScalar>(
 public func blockwise_bspline_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64, _ dx: Int32,
   _ dy: Int32, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { bivariateEv(h, xi, yi, n, dx, dy, out, outLen) }
+) -> Int32 { splineEv(h, xi, yi, n, dx, dy, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_ev_f64`. C entry point `blockwise_bspline_ev_f32`,
 /// declared in include/blockwise.h.
@@ -143,7 +57,7 @@ public func blockwise_bspline_ev_f64(
 public func blockwise_bspline_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64, _ dx: Int32,
   _ dy: Int32, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { bivariateEv(h, xi, yi, n, dx, dy, out, outLen) }
+) -> Int32 { splineEv(h, xi, yi, n, dx, dy, out, outLen) }
 
 /// out[i * ngy + j] = s(gx[i], gy[j]) (scipy's __call__ with grid=True); out_len = ngx * ngy. C
 /// entry point `blockwise_bspline_grid_f64`, declared in include/blockwise.h.
@@ -151,7 +65,7 @@ public func blockwise_bspline_ev_f32(
 public func blockwise_bspline_grid_f64(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Double>?, _ ngx: Int64, _ gy: UnsafePointer<Double>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { bivariateGrid(h, gx, ngx, gy, ngy, out, outLen) }
+) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_grid_f64`. C entry point `blockwise_bspline_grid_f32`,
 /// declared in include/blockwise.h.
@@ -159,7 +73,7 @@ public func blockwise_bspline_grid_f64(
 public func blockwise_bspline_grid_f32(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Float>?, _ ngx: Int64, _ gy: UnsafePointer<Float>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { bivariateGrid(h, gx, ngx, gy, ngy, out, outLen) }
+) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
 /// A spline through z (nx * ny values, row-major) on strictly increasing x (nx >= kx + 1) and y
 /// (ny >= ky + 1), degrees kx, ky from 1 to 5, interpolating (scipy's RectBivariateSpline, s = 0).
@@ -168,7 +82,7 @@ public func blockwise_bspline_grid_f32(
 public func blockwise_bspline_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) { .f64($0) } }
+) -> Int32 { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) }
 
 /// The float32 form of `blockwise_bspline_create_f64` (a spline that keeps float32 values). C entry
 /// point `blockwise_bspline_create_f32`, declared in include/blockwise.h.
@@ -176,7 +90,7 @@ public func blockwise_bspline_create_f64(
 public func blockwise_bspline_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) { .f32($0) } }
+) -> Int32 { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) }
 
 /// Releases a spline (NULL is accepted). C entry point `blockwise_bspline_free`, declared in
 /// include/blockwise.h.
@@ -186,17 +100,13 @@ public func blockwise_bspline_free(_ h: OpaquePointer?) { releaseHandle(h) }
 /// 1 if the spline holds float32 values, 0 for float64 (-1 for NULL). C entry point
 /// `blockwise_bspline_is_f32`, declared in include/blockwise.h.
 @_cdecl("blockwise_bspline_is_f32")
-public func blockwise_bspline_is_f32(_ h: OpaquePointer?) -> Int32 {
-  guard let s = try? object(h, BivariateHandle.self, "spline") else { return -1 }
-  if case .f32 = s.spline { return 1 }
-  return 0
-}
+public func blockwise_bspline_is_f32(_ h: OpaquePointer?) -> Int32 { splineIsF32(h) }
 
 /// The knot count of axis 0 (x) or 1 (y); -1 for a bad handle or axis. C entry point
 /// `blockwise_bspline_knot_count`, declared in include/blockwise.h.
 @_cdecl("blockwise_bspline_knot_count")
 public func blockwise_bspline_knot_count(_ h: OpaquePointer?, _ axis: Int32) -> Int64 {
-  guard let s = try? object(h, BivariateHandle.self, "spline"), axis == 0 || axis == 1 else { return -1 }
+  guard let s = try? smoothObject(h), axis == 0 || axis == 1 else { return -1 }
   return Int64(axis == 0 ? s.knotsX.count : s.knotsY.count)
 }
 
@@ -207,7 +117,7 @@ public func blockwise_bspline_knots(
   _ h: OpaquePointer?, _ axis: Int32, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
 ) -> Int32 {
   guarded {
-    let s = try object(h, BivariateHandle.self, "spline")
+    let s = try smoothObject(h)
     guard axis == 0 || axis == 1 else { throw invalid("axis", expected: "0 (x) or 1 (y)", got: "\(axis)") }
     let knots = axis == 0 ? s.knotsX : s.knotsY
     let o = try output(out, outLen, needed: knots.count, "out")
@@ -219,7 +129,7 @@ public func blockwise_bspline_knots(
 /// point `blockwise_bspline_coefficient_count`, declared in include/blockwise.h.
 @_cdecl("blockwise_bspline_coefficient_count")
 public func blockwise_bspline_coefficient_count(_ h: OpaquePointer?) -> Int64 {
-  guard let s = try? object(h, BivariateHandle.self, "spline") else { return -1 }
+  guard let s = try? smoothObject(h) else { return -1 }
   return Int64(s.coefficients.count)
 }
 
@@ -230,7 +140,7 @@ public func blockwise_bspline_coefficients(_ h: OpaquePointer?, _ out: UnsafeMut
   -> Int32
 {
   guarded {
-    let s = try object(h, BivariateHandle.self, "spline")
+    let s = try smoothObject(h)
     let c = s.coefficients
     let o = try output(out, outLen, needed: c.count, "out")
     for (k, v) in c.enumerated() { o[k] = v }
@@ -244,34 +154,15 @@ public func blockwise_bspline_integral(
   _ h: OpaquePointer?, _ xa: Double, _ xb: Double, _ ya: Double, _ yb: Double, _ result: UnsafeMutablePointer<Double>?
 ) -> Int32 {
   guarded {
-    let s = try object(h, BivariateHandle.self, "spline")
+    let s = try smoothObject(h)
     let r = try resultPointer(result)
     for (name, a, b) in [("x", xa, xb), ("y", ya, yb)] where !(a < b) {
       throw invalid("\(name) bounds", expected: "finite lower < upper", got: "\(a), \(b)")
     }
-    switch s.spline {
-    case let .f64(sp): r.pointee = try sp.integral(x: xa...xb, y: ya...yb)
-    case let .f32(sp): r.pointee = Double(try sp.integral(x: Float(xa)...Float(xb), y: Float(ya)...Float(yb)))
-    }
+    r.pointee = try s.integral(xa, xb, ya, yb)
   }
 }
 
-func bivariateSumExp<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?
-) -> Int32 {
-  guarded {
-    let s = try object(h, BivariateHandle.self, "spline")
-    let p = try Points(xi, yi, n)
-    let r = try resultPointer(result)
-    func run<S: NDArrayScalar>(_ sp: BivariateSpline<S>) throws -> E {
-      try p.withArrays(as: S.self) { x, y in convert(try sp.sumExp(x: x, y: y), to: E.self) }
-    }
-    switch s.spline {
-    case let .f64(sp): r.pointee = try run(sp)
-    case let .f32(sp): r.pointee = try run(sp)
-    }
-  }
-}
 
 /// *result = sum_i exp(s(xi[i], yi[i])), fused. C entry point `blockwise_bspline_sum_exp_f64`,
 /// declared in include/blockwise.h.
@@ -279,7 +170,7 @@ func bivariateSumExp<E: NDArrayScalar>(
 public func blockwise_bspline_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
-) -> Int32 { bivariateSumExp(h, xi, yi, n, result) }
+) -> Int32 { splineSumExp(h, xi, yi, n, result) }
 
 /// The float32 form of `blockwise_bspline_sum_exp_f64`. C entry point
 /// `blockwise_bspline_sum_exp_f32`, declared in include/blockwise.h.
@@ -287,7 +178,7 @@ public func blockwise_bspline_sum_exp_f64(
 public func blockwise_bspline_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Float>?
-) -> Int32 { bivariateSumExp(h, xi, yi, n, result) }
+) -> Int32 { splineSumExp(h, xi, yi, n, result) }
 
 // MARK: - Stacks
 
@@ -298,7 +189,7 @@ public func blockwise_bspline_sum_exp_f32(
 public func blockwise_bspline_stack_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ count: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) { .f64($0) } }
+) -> Int32 { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) }
 
 /// The float32 form of `blockwise_bspline_stack_create_f64` (float32 coefficients). C entry point
 /// `blockwise_bspline_stack_create_f32`, declared in include/blockwise.h.
@@ -306,7 +197,7 @@ public func blockwise_bspline_stack_create_f64(
 public func blockwise_bspline_stack_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ count: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) { .f32($0) } }
+) -> Int32 { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) }
 
 /// Releases a stack (NULL is accepted). C entry point `blockwise_bspline_stack_free`, declared in
 /// include/blockwise.h.
@@ -316,70 +207,7 @@ public func blockwise_bspline_stack_free(_ h: OpaquePointer?) { releaseHandle(h)
 /// The number of splines (-1 for NULL). C entry point `blockwise_bspline_stack_count`, declared in
 /// include/blockwise.h.
 @_cdecl("blockwise_bspline_stack_count")
-public func blockwise_bspline_stack_count(_ h: OpaquePointer?) -> Int64 {
-  guard let s = try? object(h, BivariateStackHandle.self, "stack") else { return -1 }
-  return Int64(s.count)
-}
-
-func onBivariateStack<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64,
-  _ body: (BivariateStackHandle, Points<E>) throws -> Void
-) -> Int32 {
-  guarded { try body(try object(h, BivariateStackHandle.self, "stack"), try Points(xi, yi, n)) }
-}
-
-func bivariateStackEv<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ out: UnsafeMutablePointer<E>?,
-  _ outLen: Int64
-) -> Int32 {
-  onBivariateStack(h, xi, yi, n) { handle, p in
-    let count = handle.count, m = p.count
-    let o = try output(out, outLen, needed: try product([count, m], "out"), "out")
-    func run<S: NDArrayScalar>(_ st: BivariateSplineStack<S>) throws {
-      try p.withArrays(as: S.self) { x, y in
-        try withOutput(o, shape: [count, m], as: S.self) { r in try st.evaluate(x: x, y: y, into: &r) }
-      }
-    }
-    switch handle.stack {
-    case let .f64(st): try run(st)
-    case let .f32(st): try run(st)
-    }
-  }
-}
-
-func bivariateStackSumExp<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?
-) -> Int32 {
-  onBivariateStack(h, xi, yi, n) { handle, p in
-    let r = try resultPointer(result)
-    func run<S: NDArrayScalar>(_ st: BivariateSplineStack<S>) throws -> E {
-      try p.withArrays(as: S.self) { x, y in convert(try st.sumExp(x: x, y: y), to: E.self) }
-    }
-    switch handle.stack {
-    case let .f64(st): r.pointee = try run(st)
-    case let .f32(st): r.pointee = try run(st)
-    }
-  }
-}
-
-func bivariateStackPerSpline<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ out: UnsafeMutablePointer<E>?,
-  _ outLen: Int64
-) -> Int32 {
-  onBivariateStack(h, xi, yi, n) { handle, p in
-    let o = try output(out, outLen, needed: handle.count, "out")
-    func run<S: NDArrayScalar>(_ st: BivariateSplineStack<S>) throws {
-      try p.withArrays(as: S.self) { x, y in
-        let per = try st.sumExpPerSpline(x: x, y: y)
-        try withOutput(o, shape: [handle.count], as: S.self) { r in r = per }
-      }
-    }
-    switch handle.stack {
-    case let .f64(st): try run(st)
-    case let .f32(st): try run(st)
-    }
-  }
-}
+public func blockwise_bspline_stack_count(_ h: OpaquePointer?) -> Int64 { stackCount(h) }
 
 /// out[k * n + i] = f_k(xi[i], yi[i]); out_len = count * n. C entry point
 /// `blockwise_bspline_stack_ev_f64`, declared in include/blockwise.h.
@@ -387,7 +215,7 @@ func bivariateStackPerSpline<E: NDArrayScalar>(
 public func blockwise_bspline_stack_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { bivariateStackEv(h, xi, yi, n, out, outLen) }
+) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_stack_ev_f64`. C entry point
 /// `blockwise_bspline_stack_ev_f32`, declared in include/blockwise.h.
@@ -395,7 +223,7 @@ public func blockwise_bspline_stack_ev_f64(
 public func blockwise_bspline_stack_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { bivariateStackEv(h, xi, yi, n, out, outLen) }
+) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
 
 /// *result = sum_k sum_i exp(f_k(xi[i], yi[i])), fused, in double. C entry point
 /// `blockwise_bspline_stack_sum_exp_f64`, declared in include/blockwise.h.
@@ -403,7 +231,7 @@ public func blockwise_bspline_stack_ev_f32(
 public func blockwise_bspline_stack_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
-) -> Int32 { bivariateStackSumExp(h, xi, yi, n, result) }
+) -> Int32 { stackSumExp(h, xi, yi, n, result) }
 
 /// The float32 form of `blockwise_bspline_stack_sum_exp_f64`. C entry point
 /// `blockwise_bspline_stack_sum_exp_f32`, declared in include/blockwise.h.
@@ -411,7 +239,7 @@ public func blockwise_bspline_stack_sum_exp_f64(
 public func blockwise_bspline_stack_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Float>?
-) -> Int32 { bivariateStackSumExp(h, xi, yi, n, result) }
+) -> Int32 { stackSumExp(h, xi, yi, n, result) }
 
 /// out[k] = sum_i exp(f_k(xi[i], yi[i])); out_len = count. C entry point
 /// `blockwise_bspline_stack_sum_exp_per_spline_f64`, declared in include/blockwise.h.
@@ -419,7 +247,7 @@ public func blockwise_bspline_stack_sum_exp_f32(
 public func blockwise_bspline_stack_sum_exp_per_spline_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { bivariateStackPerSpline(h, xi, yi, n, out, outLen) }
+) -> Int32 { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_stack_sum_exp_per_spline_f64`. C entry point
 /// `blockwise_bspline_stack_sum_exp_per_spline_f32`, declared in include/blockwise.h.
@@ -427,4 +255,4 @@ public func blockwise_bspline_stack_sum_exp_per_spline_f64(
 public func blockwise_bspline_stack_sum_exp_per_spline_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { bivariateStackPerSpline(h, xi, yi, n, out, outLen) }
+) -> Int32 { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }

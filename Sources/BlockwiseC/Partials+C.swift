@@ -86,36 +86,6 @@ public func blockwise_partials_total(
   }
 }
 
-func stackPartials<E: NDArrayScalar>(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64,
-  _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 {
-  guarded {
-    let p = try Points(xi, yi, n)
-    let handle = h.flatMap { try? object($0, StackHandle.self, "stack") }
-    let smooth = handle == nil ? try object(h, BivariateStackHandle.self, "stack") : nil
-    func bilinear<S: NDArrayScalar>(_ st: BilinearSplineStack<S>) throws -> ReductionPartials {
-      try p.withArrays(as: S.self) { x, y in try st.sumExpPartials(x: x, y: y) }
-    }
-    func bspline<S: NDArrayScalar>(_ st: BivariateSplineStack<S>) throws -> ReductionPartials {
-      try p.withArrays(as: S.self) { x, y in try st.sumExpPartials(x: x, y: y) }
-    }
-    let partials: ReductionPartials
-    if let handle {
-      switch handle.stack {
-      case let .f64(st): partials = try bilinear(st)
-      case let .f32(st): partials = try bilinear(st)
-      }
-    } else {
-      switch smooth!.stack {
-      case let .f64(st): partials = try bspline(st)
-      case let .f32(st): partials = try bspline(st)
-      }
-    }
-    try writePartials(partials, out, outLen)
-  }
-}
-
 /// The leaf sums of a stack's sum_exp (a bilinear or a smooth stack handle) over n points: one
 /// double per leaf of blockwise_stack_sum_exp_leaf points; blockwise_partials_total with
 /// BLOCKWISE_SUM_EXP combines them. C entry point `blockwise_stack_partials_f64`, declared in

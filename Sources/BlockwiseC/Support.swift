@@ -174,10 +174,11 @@ func releaseHandle(_ handle: OpaquePointer?) {
 
 /// The object behind a handle, or an error for NULL or a handle of
 /// another kind.
-func object<T: AnyObject>(_ handle: OpaquePointer?, _: T.Type, _ name: String) throws -> T {
+/// (`T` may be a protocol that handles of several kinds conform to.)
+func object<T>(_ handle: OpaquePointer?, _: T.Type, _ name: String) throws -> T {
   guard let handle else { throw invalid(name, expected: "a handle", got: "NULL") }
   let any = Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
-  guard let t = any as? T else { throw invalid(name, expected: "a \(T.self) handle", got: "a \(type(of: any)) handle") }
+  guard let t = any as? T else { throw invalid(name, expected: "a \(name) handle", got: "a \(type(of: any)) handle") }
   return t
 }
 

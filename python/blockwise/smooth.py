@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _lib
 from ._arrays import contiguous, float_dtype
-from .splines import _Handle, _points
+from .splines import _Handle, _points, _StackCalls
 
 
 def _grid_inputs(x, y, z, kx, ky, layered):
@@ -186,7 +186,7 @@ class _PartialDerivative:
         return c.ravel()
 
 
-class RectBivariateSplineStack(_Handle):
+class RectBivariateSplineStack(_StackCalls, _Handle):
     """n smooth splines on one grid: z3 has shape (n, len(x), len(y)) and
     spline k is `RectBivariateSpline(x, y, z3[k], kx, ky)`. One point
     lookup and one set of basis weights serve all n; `sum_exp` takes the
@@ -194,6 +194,7 @@ class RectBivariateSplineStack(_Handle):
     """
 
     _free = staticmethod(_lib.lib.blockwise_bspline_stack_free)
+    _prefix = "blockwise_bspline_stack"
 
     def __init__(self, x, y, z3, kx=3, ky=3):
         dt, x, y, z3 = _grid_inputs(x, y, z3, kx, ky, layered=True)
@@ -206,31 +207,3 @@ class RectBivariateSplineStack(_Handle):
         self.degrees = (int(kx), int(ky))
         self.count = z3.shape[0]
         self._inputs = (x.copy(), y.copy(), z3.copy(), int(kx), int(ky))
-
-    def __len__(self):
-        return self.count
-
-    def ev(self, xi, yi):
-        """Every spline at the points: shape (n,) + the points' shape."""
-        px, py, shape, dt = _points(self.dtype, xi, yi)
-        out = np.empty((self.count, px.size), dtype=dt)
-        _lib.check(_lib.function("blockwise_bspline_stack_ev", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
-        return out.reshape((self.count,) + shape)
-
-    def sum_exp(self, xi, yi):
-        """Sum over splines and points of exp(f_k(xi, yi)), fused, in double;
-        identical for any thread count."""
-        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
-        r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
-        _lib.check(_lib.function("blockwise_bspline_stack_sum_exp", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
-        return float(r.value)
-
-    def sum_exp_per_spline(self, xi, yi):
-        """For each spline k, the sum over points of exp(f_k(xi, yi)): shape (n,)."""
-        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
-        out = np.empty(self.count, dtype=dt)
-        _lib.check(_lib.function("blockwise_bspline_stack_sum_exp_per_spline", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
-        return out

@@ -109,13 +109,49 @@ class BilinearSpline(_Handle):
         return float(r.value)
 
 
-class BilinearSplineStack(_Handle):
+class _StackCalls:
+    """The calls every stack offers (bilinear and smooth), written once;
+    `_prefix` names the stack's C functions."""
+
+    _prefix = None
+
+    def __len__(self):
+        return self.count
+
+    def ev(self, xi, yi):
+        """Every spline at the points: shape (n,) + the points' shape."""
+        px, py, shape, dt = _points(self.dtype, xi, yi)
+        out = np.empty((self.count, px.size), dtype=dt)
+        _lib.check(_lib.function(f"{self._prefix}_ev", dt)(
+            self._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
+        return out.reshape((self.count,) + shape)
+
+    def sum_exp(self, xi, yi):
+        """sum over splines and points of exp(f_k(xi, yi)), fused, in double;
+        identical for any thread count."""
+        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
+        r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
+        _lib.check(_lib.function(f"{self._prefix}_sum_exp", dt)(
+            self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
+        return float(r.value)
+
+    def sum_exp_per_spline(self, xi, yi):
+        """For each spline k, sum over points of exp(f_k(xi, yi)): shape (n,)."""
+        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
+        out = np.empty(self.count, dtype=dt)
+        _lib.check(_lib.function(f"{self._prefix}_sum_exp_per_spline", dt)(
+            self._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
+        return out
+
+
+class BilinearSplineStack(_StackCalls, _Handle):
     """n bilinear splines on one grid, evaluated together: z3 has shape
     (n, len(x), len(y)); spline k is `RectBivariateSpline(x, y, z3[k],
     kx=1, ky=1)`. The point lookup is shared by all n splines.
     """
 
     _free = staticmethod(_lib.lib.blockwise_stack_free)
+    _prefix = "blockwise_stack"
 
     def __init__(self, x, y, z3):
         dt = float_dtype(x, y, z3)
@@ -132,31 +168,3 @@ class BilinearSplineStack(_Handle):
         self.dtype = dt
         self.count = z3.shape[0]
         self._inputs = (x.copy(), y.copy(), z3.copy())
-
-    def __len__(self):
-        return self.count
-
-    def ev(self, xi, yi):
-        """Every spline at the points: shape (n,) + the points' shape."""
-        px, py, shape, dt = _points(self.dtype, xi, yi)
-        out = np.empty((self.count, px.size), dtype=dt)
-        _lib.check(_lib.function("blockwise_stack_ev", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
-        return out.reshape((self.count,) + shape)
-
-    def sum_exp(self, xi, yi):
-        """sum over splines and points of exp(f_k(xi, yi)), fused, in double;
-        identical for any thread count."""
-        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
-        r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
-        _lib.check(_lib.function("blockwise_stack_sum_exp", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
-        return float(r.value)
-
-    def sum_exp_per_spline(self, xi, yi):
-        """For each spline k, sum over points of exp(f_k(xi, yi)): shape (n,)."""
-        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
-        out = np.empty(self.count, dtype=dt)
-        _lib.check(_lib.function("blockwise_stack_sum_exp_per_spline", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, _lib.address(out), out.size))
-        return out
