@@ -112,8 +112,12 @@ test-generic: deps
 test-tsan: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
+# The figures as JSON and the summary chart go to .build/bench/; the run's
+# temporary files are removed when it ends.
 bench: deps
-	cd Benchmarks && $(SWIFT) run -c release blockwise-bench $(BENCH_ARGS)
+	mkdir -p .build/bench
+	cd Benchmarks && $(SWIFT) run -c release blockwise-bench --json $(CURDIR)/.build/bench/blockwise.json \
+	  --chart-folder $(CURDIR)/.build/bench $(BENCH_ARGS)
 
 # Blockwise against scipy / numpy / numexpr / multiprocessing, one merged table.
 # W1 over MPI (one rank per core, 10^6 points) runs beside W1 on Ray + numpy.

@@ -40,6 +40,7 @@ struct BlockwiseBench: ParsableCommand {
   @Option(help: "Files: rows of the 10-column CSV table (F4).") var csvRows: Int = 200_000
   @Option(help: "Size of the read-bandwidth probe in MiB.") var bandwidthMiB: Int = 1024
   @Option(help: "Write every figure as JSON to this path.") var json: String?
+  @Option(help: "Write the summary chart (summary.svg) into this folder.") var chartFolder: String?
 
   func run() throws {
     if let t = threads { ComputePool.shared.threadCount = t }
@@ -57,14 +58,14 @@ struct BlockwiseBench: ParsableCommand {
     let ctx = Context(options: self, machine: machine, threads: all, repeats: repeats, slowSeconds: slowSeconds)
     var rows: [Row] = []
     let wanted = Set(workloads.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-    if wanted.contains("w1") { rows += try workloadW1(ctx) }
-    if wanted.contains("w1cubic") { rows += try workloadW1Cubic(ctx) }
-    if wanted.contains("w2") { rows += try workloadW2(ctx) }
-    if wanted.contains("w3") { rows += try workloadW3(ctx) }
-    if wanted.contains("w4") { rows += try workloadW4(ctx) }
-    if wanted.contains("w5") { rows += try workloadW5(ctx) }
-    if wanted.contains("arrays") { rows += try workloadArrays(ctx) }
-    if wanted.contains("files") { rows += try workloadFiles(ctx) }
+    let workloadList: [(String, (Context) throws -> [Row])] = [
+      ("w1", workloadW1), ("w1cubic", workloadW1Cubic), ("w2", workloadW2), ("w3", workloadW3),
+      ("w4", workloadW4), ("w5", workloadW5), ("arrays", workloadArrays), ("files", workloadFiles),
+    ]
+    for (name, run) in workloadList where wanted.contains(name) {
+      workloadStarts(name)
+      rows += try run(ctx)
+    }
     // The machine's speed drifts; the same probe after the workloads shows
     // how far (the limits above use the first probe).
     var machineAtEnd = machine
@@ -75,6 +76,14 @@ struct BlockwiseBench: ParsableCommand {
                  expEnd, sumExpEnd))
 
     let failed = rows.filter { !$0.passed }
+    let summary = summaryLines(rows, threads: all)
+    printSummary(summary, machine: machine)
+    if let folder = chartFolder {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      let chart = folder + "/summary.svg"
+      try summaryChart(summary, machine: machine).write(toFile: chart, atomically: true, encoding: .utf8)
+      print("chart: \(chart)")
+    }
     if let path = json {
       let report = Report(
         command: CommandLine.arguments.joined(separator: " "), date: ISO8601DateFormatter().string(from: Date()),
@@ -89,7 +98,7 @@ struct BlockwiseBench: ParsableCommand {
       let enc = JSONEncoder()
       enc.outputFormatting = [.prettyPrinted, .sortedKeys]
       try enc.encode(report).write(to: URL(fileURLWithPath: path))
-      progress("wrote \(path)")
+      print("figures: \(path)")
     }
     if !failed.isEmpty {
       print("\n\(failed.count) variant(s) disagree with the scalar loop:")

@@ -53,7 +53,7 @@ func w5<E: NDArrayScalar>(
   var group: [Row] = []
   // Evaluate into an array.
   let evalName = "W5 evaluate \(type)"
-  let scalarEval = try c.row(evalName, "scalar loop (Foundation, Double)", threads: 1, elements: Double(n),
+  let scalarEval = c.row(evalName, "scalar loop (Foundation, Double)", threads: 1, elements: Double(n),
                              bytes: 3 * size * Double(n), exps: 0, tolerance: tol, scalar: nil) {
     var o = [Double](repeating: 0, count: n)
     for i in 0..<n { o[i] = value(i) }
@@ -78,7 +78,7 @@ func w5<E: NDArrayScalar>(
   // Fused sum: no array of values.
   var sums: [Row] = []
   let sumName = "W5 sum \(type)"
-  let scalarSum = try c.row(sumName, "scalar loop (Foundation, Double)", threads: 1, elements: Double(n),
+  let scalarSum = c.row(sumName, "scalar loop (Foundation, Double)", threads: 1, elements: Double(n),
                             bytes: 2 * size * Double(n), exps: 0, tolerance: tol, scalar: nil) {
     var s = 0.0
     for i in 0..<n { s += value(i) }

@@ -24,6 +24,9 @@ func workloadFiles(_ context: Context) throws -> [Row] {
   let cmd = c.options
   let folder = cmd.fileFolder
   try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  // The files (about 1 GB with the CSV) are the run's own: removed when it
+  // ends, however it ends.
+  defer { try? FileManager.default.removeItem(atPath: folder) }
   let n = cmd.fileCount
   let path = folder + "/blockwise-f1.npy"
   progress("files: generating \(n) Doubles and writing \(path)")
@@ -33,7 +36,7 @@ func workloadFiles(_ context: Context) throws -> [Row] {
   var rows: [Row] = []
 
   // F1: mapped vs in memory, all threads and one.
-  let scalarF1 = try c.row("F1 mapped sumExp", "scalar loop (Foundation.exp, in memory)", threads: 1,
+  let scalarF1 = c.row("F1 mapped sumExp", "scalar loop (Foundation.exp, in memory)", threads: 1,
                            elements: Double(n), bytes: bytes, exps: Double(n), tolerance: 1e-12, scalar: nil) {
     a.withUnsafeBufferPointer { p in p.reduce(0) { $0 + Foundation.exp($1) } }
   }

@@ -58,8 +58,18 @@ func measureInterleaved(
   }
 }
 
+/// Progress lines go to stderr when it is a terminal (someone is watching);
+/// otherwise they would interleave with the tables in a log, and only the
+/// start of each workload is said, on stdout.
 func progress(_ s: String) {
-  FileHandle.standardError.write(("[blockwise-bench] " + s + "\n").data(using: .utf8)!)
+  if isatty(2) != 0 {
+    FileHandle.standardError.write(("[blockwise-bench] " + s + "\n").data(using: .utf8)!)
+  }
+}
+
+/// The one line per workload printed when stderr is not a terminal.
+func workloadStarts(_ name: String) {
+  if isatty(2) == 0 { print("[blockwise-bench] \(name)") }
 }
 
 /// SplitMix64, so every run measures the same data.
