@@ -221,3 +221,25 @@ public func blockwise_expression_reduce_f32(
   _ h: OpaquePointer?, _ reduction: Int32, _ inputs: UnsafePointer<UnsafePointer<Float>?>?,
   _ lengths: UnsafePointer<Int64>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?
 ) -> Int32 { expressionReduce(h, reduction, inputs, lengths, n, result) }
+
+/// Splits numexpr's `reduction(argument)` around a whole source (sum, min, max, sum_exp,
+/// logsumexp, prod) by the expression tokenizer: 1 and the reduction's name in `name`
+/// (NUL-terminated, name_len bytes of room) and the argument's UTF-8 byte range [*start, *end) of
+/// source; 0 when the source is not one such call. C entry point
+/// `blockwise_expression_outer_reduction`, declared in include/blockwise.h.
+@_cdecl("blockwise_expression_outer_reduction")
+public func blockwise_expression_outer_reduction(
+  _ source: UnsafePointer<CChar>?, _ name: UnsafeMutablePointer<CChar>?, _ nameLen: Int64,
+  _ start: UnsafeMutablePointer<Int64>?, _ end: UnsafeMutablePointer<Int64>?
+) -> Int32 {
+  guard let source, let name, let start, let end, nameLen > 0 else { return 0 }
+  let text = String(cString: source)
+  guard let (reduction, argument) = Blockwise.Expression<Double>.outerReduction(in: text),
+    reduction.utf8.count < nameLen
+  else { return 0 }
+  for (k, byte) in reduction.utf8.enumerated() { name[k] = CChar(bitPattern: byte) }
+  name[reduction.utf8.count] = 0
+  start.pointee = Int64(text.utf8.distance(from: text.startIndex, to: argument.startIndex))
+  end.pointee = Int64(text.utf8.distance(from: text.startIndex, to: argument.endIndex))
+  return 1
+}

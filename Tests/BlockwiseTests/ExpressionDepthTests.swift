@@ -96,4 +96,16 @@ struct ExpressionDepthTests {
     // Constants leading a run fold as the nested tree would.
     #expect(try Blockwise.Expression<Double>("1 + 2 + x + 3").description == "(3.0 + x + 3.0)")
   }
+
+  @Test func outerReductionsAsTheParserSeesThem() {
+    typealias E = Blockwise.Expression<Double>
+    func split(_ s: String) -> (String, String)? { E.outerReduction(in: s).map { ($0.reduction, String($0.argument)) } }
+    #expect(split("sum(x * y)")! == ("sum", "x * y"))
+    #expect(split("  logsumexp( (a + b) * 2 ) ")! == ("logsumexp", " (a + b) * 2 "))
+    #expect(split("sum_exp(where(x > 0, x, -x))")! == ("sum_exp", "where(x > 0, x, -x)"))
+    #expect(E.outerReduction(in: "sum(a) + sum(b)") == nil)
+    #expect(E.outerReduction(in: "exp(x)") == nil)
+    #expect(E.outerReduction(in: "sum(x") == nil)
+    #expect(E.outerReduction(in: "sum(x) $") == nil)
+  }
 }

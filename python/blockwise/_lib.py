@@ -88,6 +88,8 @@ _declare("blockwise_bspline_free", None, vp)
 _declare("blockwise_partials_total", i32, i32, vp, i64, vp)
 _declare("blockwise_reduction_leaf", i64)
 _declare("blockwise_reduction_name", ctypes.c_char_p, i32)
+_declare("blockwise_expression_outer_reduction", i32, ctypes.c_char_p, ctypes.c_char_p, i64,
+         ctypes.POINTER(i64), ctypes.POINTER(i64))
 _declare("blockwise_stack_sum_exp_leaf", i64, i32)
 _declare("blockwise_bspline_stack_free", None, vp)
 _declare("blockwise_bspline_knot_count", i64, vp, i32)

@@ -167,19 +167,16 @@ def _kind(node, values):
 
 def _outer_reduction(ex):
     """("sum", inner source) for an expression that is one call of a
-    reduction around the whole of it, else (None, ex). Asks Python's parser
-    (numexpr's syntax is Python's), so "sum(a) + sum(b)" is no reduction."""
-    try:
-        tree = ast.parse(ex.strip(), mode="eval").body
-    except SyntaxError:
-        return None, ex  # the library's parser reports the error, with its column
-    if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id in _OUTER_NAMES
-            and len(tree.args) == 1 and not tree.keywords):
-        return tree.func.id, ast.get_source_segment(ex.strip(), tree.args[0])
-    return None, ex
-
-
-_OUTER_NAMES = ("sum", "min", "max", "sum_exp", "logsumexp", "prod")
+    reduction around the whole of it, else (None, ex). Asks the library's
+    expression tokenizer (blockwise_expression_outer_reduction), so
+    "sum(a) + sum(b)" is no reduction, exactly as the parser sees it."""
+    raw = ex.encode("utf-8")
+    name = ctypes.create_string_buffer(32)
+    start, end = ctypes.c_int64(), ctypes.c_int64()
+    if not _lib.lib.blockwise_expression_outer_reduction(raw, name, len(name), ctypes.byref(start),
+                                                           ctypes.byref(end)):
+        return None, ex
+    return name.value.decode(), raw[start.value:end.value].decode("utf-8")
 
 
 def evaluate(ex, local_dict=None, global_dict=None, out=None, **arrays):

@@ -371,3 +371,43 @@ struct ExpressionParser {
     return .operation(op, args)
   }
 }
+
+extension Blockwise.Expression {
+  /// numexpr's reductions around a whole expression: `sum(...)`,
+  /// `min(...)`, `max(...)`, `sum_exp(...)`, `logsumexp(...)`, `prod(...)`.
+  public static var wholeExpressionReductions: Set<String> { ["sum", "min", "max", "sum_exp", "logsumexp", "prod"] }
+
+  /// Splits numexpr's form `reduction(argument)`, a reduction called around
+  /// the whole source, by the expression tokenizer (so `sum(a) + sum(b)`
+  /// and `sum((a))` are told apart as the parser would).
+  ///
+  /// ```swift
+  /// Blockwise.Expression<Double>.outerReduction(in: "sum(x * y)")   // ("sum", "x * y")
+  /// ```
+  /// - Returns: The reduction's name and the argument (a slice of
+  ///   `source`), or nil when the source is not one such call (or does not
+  ///   tokenize: compiling it reports why).
+  public static func outerReduction(in source: String) -> (reduction: String, argument: Substring)? {
+    var parser = ExpressionParser(source)
+    guard (try? parser.tokenize()) != nil else { return nil }
+    let t = parser.tokens
+    guard t.count >= 4, case let .name(name) = t[0].kind, wholeExpressionReductions.contains(name),
+      t[1].kind == .symbol("(")
+    else { return nil }
+    var depth = 0
+    for k in 1..<t.count {
+      if t[k].kind == .symbol("(") { depth += 1 }
+      if t[k].kind == .symbol(")") {
+        depth -= 1
+        if depth == 0 {
+          // The call must close at the end of the source.
+          guard k == t.count - 2, t[k + 1].kind == .end else { return nil }
+          let from = source.index(source.startIndex, offsetBy: t[1].column + 1)
+          let to = source.index(source.startIndex, offsetBy: t[k].column)
+          return (name, source[from..<to])
+        }
+      }
+    }
+    return nil
+  }
+}

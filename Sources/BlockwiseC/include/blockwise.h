@@ -329,6 +329,14 @@ typedef enum blockwise_reduction {
   BLOCKWISE_LOG_SUM_EXP = 4   /* -inf for no elements */
 } blockwise_reduction;
 
+/* numexpr's reduction around a whole source ("sum(x * y)"): 1, the
+   reduction's name ("sum", "min", "max", "sum_exp", "logsumexp", "prod";
+   NUL-terminated into name, name_len bytes of room) and the argument's
+   UTF-8 byte range [*start, *end) in source; 0 when the source is not one
+   such call (found by the expression tokenizer, as the parser sees it). */
+int blockwise_expression_outer_reduction(const char *source, char *name, int64_t name_len, int64_t *start,
+                                         int64_t *end);
+
 /* The name of a reduction code as the Python package spells it ("sum",
    "min", "max", "sum_exp", "logsumexp"); NULL for another value. */
 const char *blockwise_reduction_name(int reduction);
