@@ -86,9 +86,16 @@ let blockwiseMPI: Target = .target(
 
 // MARK: - C ABI
 
+// blockwise.h as a module for BlockwiseC itself (the include folder is not
+// a module of BlockwiseC's own, so that C callers get a plain header).
+let cABIHeader: Target = .systemLibrary(
+  name: "CBlockwiseCHeader",
+  path: "Sources/CBlockwiseCHeader"
+)
+
 let cABI: Target = .target(
   name: "BlockwiseC",
-  dependencies: ["Blockwise", "CBlockwiseKernels"],
+  dependencies: ["Blockwise", "CBlockwiseKernels", "CBlockwiseCHeader"],
   path: "Sources/BlockwiseC",
   exclude: ["include", "README.md", "exports.map"]
 )
@@ -163,6 +170,6 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
-    cblas, sleef, mpi, kernels, formats, blockwise, blockwiseMPI, cABI, examples, mpiExample, tests, mpiChecks, trapChecks,
+    cblas, sleef, mpi, kernels, formats, blockwise, cABIHeader, blockwiseMPI, cABI, examples, mpiExample, tests, mpiChecks, trapChecks,
   ]
 )

@@ -17,4 +17,11 @@ if [ -n "$missing$extra$others" ]; then
   [ -n "$others" ] && echo "exported beyond the C ABI: $others"
   exit 1
 fi
-echo "C ABI exports: $(echo "$declared" | wc -l) functions, each declared in blockwise.h and exported, nothing else exported"
+# Every declared function is in the compile-time signature check.
+checked=$(grep -oE 'CBlockwiseCHeader\.blockwise_[a-z0-9_]+' "$(dirname "$0")/../Sources/BlockwiseC/HeaderConformance.swift" | sed 's/CBlockwiseCHeader\.//' | sort -u)
+if [ "$checked" != "$declared" ]; then
+  echo "Sources/BlockwiseC/HeaderConformance.swift does not list blockwise.h's functions: run scripts/make_header_conformance.py"
+  comm -3 <(echo "$declared") <(echo "$checked")
+  exit 1
+fi
+echo "C ABI exports: $(echo "$declared" | wc -l) functions, each declared in blockwise.h, exported, and type-checked against its @_cdecl definition; nothing else exported"

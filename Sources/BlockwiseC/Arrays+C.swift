@@ -1,10 +1,11 @@
 import Blockwise
+import CBlockwiseCHeader  // blockwise_status and the header's other types
 internal import CBlockwiseKernels  // BW_XR_*: the one reduction numbering (bw_opcodes.h)
 
 // blockwise.h: exp, sum_exp, log_sum_exp over a caller's buffer, read
 // in place.
 
-func expInto<E: NDArrayScalar>(_ x: UnsafePointer<E>?, _ n: Int64, _ out: UnsafeMutablePointer<E>?, _ outLen: Int64) -> Int32 {
+func expInto<E: NDArrayScalar>(_ x: UnsafePointer<E>?, _ n: Int64, _ out: UnsafeMutablePointer<E>?, _ outLen: Int64) -> blockwise_status {
   guarded {
     let count = try length(n, "n")
     let src = try input(x, count, "x")
@@ -17,7 +18,7 @@ func expInto<E: NDArrayScalar>(_ x: UnsafePointer<E>?, _ n: Int64, _ out: Unsafe
 
 func reduce<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?, _ op: (NDArray<E>) throws -> E
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let count = try length(n, "n")
     let src = try input(x, count, "x")
@@ -30,7 +31,7 @@ func reduce<E: NDArrayScalar>(
 /// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
 /// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_exp_f64")
-public func blockwise_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64) -> Int32 {
+public func blockwise_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64) -> blockwise_status {
   expInto(x, n, out, outLen)
 }
 
@@ -38,7 +39,7 @@ public func blockwise_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ out: Un
 /// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
 /// the message in `blockwise_last_error()`.
 @_cdecl("blockwise_exp_f32")
-public func blockwise_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64) -> Int32 {
+public func blockwise_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64) -> blockwise_status {
   expInto(x, n, out, outLen)
 }
 
@@ -46,7 +47,7 @@ public func blockwise_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ out: Uns
 /// and documented in include/blockwise.h); returns a blockwise_status where it can fail, the
 /// message in `blockwise_last_error()`.
 @_cdecl("blockwise_sum_exp_f64")
-public func blockwise_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> Int32 {
+public func blockwise_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> blockwise_status {
   reduce(x, n, result) { $0.sumExp() }
 }
 
@@ -54,7 +55,7 @@ public func blockwise_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ res
 /// and documented in include/blockwise.h); returns a blockwise_status where it can fail, the
 /// message in `blockwise_last_error()`.
 @_cdecl("blockwise_sum_exp_f32")
-public func blockwise_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> Int32 {
+public func blockwise_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> blockwise_status {
   reduce(x, n, result) { $0.sumExp() }
 }
 
@@ -62,7 +63,7 @@ public func blockwise_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ resu
 /// `blockwise_log_sum_exp_f64` (declared and documented in include/blockwise.h); returns a
 /// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_log_sum_exp_f64")
-public func blockwise_log_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> Int32 {
+public func blockwise_log_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> blockwise_status {
   reduce(x, n, result) { $0.logSumExp() }
 }
 
@@ -70,7 +71,7 @@ public func blockwise_log_sum_exp_f64(_ x: UnsafePointer<Double>?, _ n: Int64, _
 /// `blockwise_log_sum_exp_f32` (declared and documented in include/blockwise.h); returns a
 /// blockwise_status where it can fail, the message in `blockwise_last_error()`.
 @_cdecl("blockwise_log_sum_exp_f32")
-public func blockwise_log_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> Int32 {
+public func blockwise_log_sum_exp_f32(_ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> blockwise_status {
   reduce(x, n, result) { $0.logSumExp() }
 }
 
@@ -114,7 +115,7 @@ func reduceAlong<E: NDArrayScalar>(_ a: NDArray<E>, _ code: Int32, axis: Int) th
   }
 }
 
-func reduceCode<E: NDArrayScalar>(_ code: Int32, _ x: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?) -> Int32 {
+func reduceCode<E: NDArrayScalar>(_ code: Int32, _ x: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?) -> blockwise_status {
   guarded {
     let count = try length(n, "n")
     let src = try input(x, count, "x")
@@ -126,7 +127,7 @@ func reduceCode<E: NDArrayScalar>(_ code: Int32, _ x: UnsafePointer<E>?, _ n: In
 func reduceAxisCode<E: NDArrayScalar>(
   _ code: Int32, _ x: UnsafePointer<E>?, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int64, _ axis: Int64,
   _ out: UnsafeMutablePointer<E>?, _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let rank = try length(ndim, "ndim")
     guard rank >= 1 && rank <= 32 else { throw invalid("ndim", expected: "1 ... 32 dimensions", got: "\(ndim)") }
@@ -154,14 +155,14 @@ func reduceAxisCode<E: NDArrayScalar>(
 /// (declared and documented in include/blockwise.h); returns a blockwise_status, the message in
 /// `blockwise_last_error()`.
 @_cdecl("blockwise_reduce_f64")
-public func blockwise_reduce_f64(_ reduction: Int32, _ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> Int32 {
+public func blockwise_reduce_f64(_ reduction: Int32, _ x: UnsafePointer<Double>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?) -> blockwise_status {
   reduceCode(reduction, x, n, result)
 }
 
 /// The float32 form of `blockwise_reduce_f64` (accumulated in double, rounded once). C entry point
 /// `blockwise_reduce_f32`, declared in include/blockwise.h.
 @_cdecl("blockwise_reduce_f32")
-public func blockwise_reduce_f32(_ reduction: Int32, _ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> Int32 {
+public func blockwise_reduce_f32(_ reduction: Int32, _ x: UnsafePointer<Float>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?) -> blockwise_status {
   reduceCode(reduction, x, n, result)
 }
 
@@ -173,7 +174,7 @@ public func blockwise_reduce_f32(_ reduction: Int32, _ x: UnsafePointer<Float>?,
 public func blockwise_reduce_axis_f64(
   _ reduction: Int32, _ x: UnsafePointer<Double>?, _ shape: UnsafePointer<Int64>?, _ ndim: Int64, _ axis: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { reduceAxisCode(reduction, x, shape, ndim, axis, out, outLen) }
+) -> blockwise_status { reduceAxisCode(reduction, x, shape, ndim, axis, out, outLen) }
 
 /// The float32 form of `blockwise_reduce_axis_f64`. C entry point `blockwise_reduce_axis_f32`,
 /// declared in include/blockwise.h.
@@ -181,4 +182,4 @@ public func blockwise_reduce_axis_f64(
 public func blockwise_reduce_axis_f32(
   _ reduction: Int32, _ x: UnsafePointer<Float>?, _ shape: UnsafePointer<Int64>?, _ ndim: Int64, _ axis: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { reduceAxisCode(reduction, x, shape, ndim, axis, out, outLen) }
+) -> blockwise_status { reduceAxisCode(reduction, x, shape, ndim, axis, out, outLen) }

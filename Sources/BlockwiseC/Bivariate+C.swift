@@ -1,4 +1,5 @@
 import Blockwise
+import CBlockwiseCHeader  // blockwise_status and the header's other types
 
 // blockwise.h: tensor-product splines of degree 1 to 5 (scipy's
 // RectBivariateSpline with s = 0) and stacks of them, behind opaque
@@ -16,7 +17,7 @@ func degrees(_ kx: Int32, _ ky: Int32) throws -> (x: Int, y: Int) {
 func createBivariate<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ nx: Int64, _ y: UnsafePointer<E>?, _ ny: Int64, _ z: UnsafePointer<E>?, _ zLen: Int64,
   _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let handle = try resultPointer(out, "spline")
     handle.pointee = nil
@@ -29,7 +30,7 @@ func createBivariate<E: NDArrayScalar>(
 func createBivariateStack<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ nx: Int64, _ y: UnsafePointer<E>?, _ ny: Int64, _ z: UnsafePointer<E>?, _ zLen: Int64,
   _ count: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let handle = try resultPointer(out, "stack")
     handle.pointee = nil
@@ -49,7 +50,7 @@ func createBivariateStack<E: NDArrayScalar>(
 public func blockwise_bspline_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64, _ dx: Int32,
   _ dy: Int32, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { splineEv(h, xi, yi, n, dx, dy, out, outLen) }
+) -> blockwise_status { splineEv(h, xi, yi, n, dx, dy, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_ev_f64`. C entry point `blockwise_bspline_ev_f32`,
 /// declared in include/blockwise.h.
@@ -57,7 +58,7 @@ public func blockwise_bspline_ev_f64(
 public func blockwise_bspline_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64, _ dx: Int32,
   _ dy: Int32, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { splineEv(h, xi, yi, n, dx, dy, out, outLen) }
+) -> blockwise_status { splineEv(h, xi, yi, n, dx, dy, out, outLen) }
 
 /// out[i * ngy + j] = s(gx[i], gy[j]) (scipy's __call__ with grid=True); out_len = ngx * ngy. C
 /// entry point `blockwise_bspline_grid_f64`, declared in include/blockwise.h.
@@ -65,7 +66,7 @@ public func blockwise_bspline_ev_f32(
 public func blockwise_bspline_grid_f64(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Double>?, _ ngx: Int64, _ gy: UnsafePointer<Double>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
+) -> blockwise_status { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_grid_f64`. C entry point `blockwise_bspline_grid_f32`,
 /// declared in include/blockwise.h.
@@ -73,7 +74,7 @@ public func blockwise_bspline_grid_f64(
 public func blockwise_bspline_grid_f32(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Float>?, _ ngx: Int64, _ gy: UnsafePointer<Float>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
+) -> blockwise_status { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
 /// A spline through z (nx * ny values, row-major) on strictly increasing x (nx >= kx + 1) and y
 /// (ny >= ky + 1), degrees kx, ky from 1 to 5, interpolating (scipy's RectBivariateSpline, s = 0).
@@ -82,7 +83,7 @@ public func blockwise_bspline_grid_f32(
 public func blockwise_bspline_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) }
+) -> blockwise_status { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) }
 
 /// The float32 form of `blockwise_bspline_create_f64` (a spline that keeps float32 values). C entry
 /// point `blockwise_bspline_create_f32`, declared in include/blockwise.h.
@@ -90,7 +91,7 @@ public func blockwise_bspline_create_f64(
 public func blockwise_bspline_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) }
+) -> blockwise_status { createBivariate(x, nx, y, ny, z, zLen, kx, ky, out) }
 
 /// Releases a spline (NULL is accepted). C entry point `blockwise_bspline_free`, declared in
 /// include/blockwise.h.
@@ -115,7 +116,7 @@ public func blockwise_bspline_knot_count(_ h: OpaquePointer?, _ axis: Int32) -> 
 @_cdecl("blockwise_bspline_knots")
 public func blockwise_bspline_knots(
   _ h: OpaquePointer?, _ axis: Int32, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let s = try smoothObject(h)
     guard axis == 0 || axis == 1 else { throw invalid("axis", expected: "0 (x) or 1 (y)", got: "\(axis)") }
@@ -137,7 +138,7 @@ public func blockwise_bspline_coefficient_count(_ h: OpaquePointer?) -> Int64 {
 /// `blockwise_bspline_coefficients`, declared in include/blockwise.h.
 @_cdecl("blockwise_bspline_coefficients")
 public func blockwise_bspline_coefficients(_ h: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64)
-  -> Int32
+  -> blockwise_status
 {
   guarded {
     let s = try smoothObject(h)
@@ -152,7 +153,7 @@ public func blockwise_bspline_coefficients(_ h: OpaquePointer?, _ out: UnsafeMut
 @_cdecl("blockwise_bspline_integral")
 public func blockwise_bspline_integral(
   _ h: OpaquePointer?, _ xa: Double, _ xb: Double, _ ya: Double, _ yb: Double, _ result: UnsafeMutablePointer<Double>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let s = try smoothObject(h)
     let r = try resultPointer(result)
@@ -170,7 +171,7 @@ public func blockwise_bspline_integral(
 public func blockwise_bspline_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
-) -> Int32 { splineSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { splineSumExp(h, xi, yi, n, result) }
 
 /// The float32 form of `blockwise_bspline_sum_exp_f64`. C entry point
 /// `blockwise_bspline_sum_exp_f32`, declared in include/blockwise.h.
@@ -178,7 +179,7 @@ public func blockwise_bspline_sum_exp_f64(
 public func blockwise_bspline_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Float>?
-) -> Int32 { splineSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { splineSumExp(h, xi, yi, n, result) }
 
 // MARK: - Stacks
 
@@ -189,7 +190,7 @@ public func blockwise_bspline_sum_exp_f32(
 public func blockwise_bspline_stack_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ count: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) }
+) -> blockwise_status { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) }
 
 /// The float32 form of `blockwise_bspline_stack_create_f64` (float32 coefficients). C entry point
 /// `blockwise_bspline_stack_create_f32`, declared in include/blockwise.h.
@@ -197,7 +198,7 @@ public func blockwise_bspline_stack_create_f64(
 public func blockwise_bspline_stack_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ count: Int64, _ kx: Int32, _ ky: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) }
+) -> blockwise_status { createBivariateStack(x, nx, y, ny, z, zLen, count, kx, ky, out) }
 
 /// Releases a stack (NULL is accepted). C entry point `blockwise_bspline_stack_free`, declared in
 /// include/blockwise.h.
@@ -215,7 +216,7 @@ public func blockwise_bspline_stack_count(_ h: OpaquePointer?) -> Int64 { stackC
 public func blockwise_bspline_stack_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackEv(h, xi, yi, n, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_stack_ev_f64`. C entry point
 /// `blockwise_bspline_stack_ev_f32`, declared in include/blockwise.h.
@@ -223,7 +224,7 @@ public func blockwise_bspline_stack_ev_f64(
 public func blockwise_bspline_stack_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackEv(h, xi, yi, n, out, outLen) }
 
 /// *result = sum_k sum_i exp(f_k(xi[i], yi[i])), fused, in double. C entry point
 /// `blockwise_bspline_stack_sum_exp_f64`, declared in include/blockwise.h.
@@ -231,7 +232,7 @@ public func blockwise_bspline_stack_ev_f32(
 public func blockwise_bspline_stack_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
-) -> Int32 { stackSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { stackSumExp(h, xi, yi, n, result) }
 
 /// The float32 form of `blockwise_bspline_stack_sum_exp_f64`. C entry point
 /// `blockwise_bspline_stack_sum_exp_f32`, declared in include/blockwise.h.
@@ -239,7 +240,7 @@ public func blockwise_bspline_stack_sum_exp_f64(
 public func blockwise_bspline_stack_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Float>?
-) -> Int32 { stackSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { stackSumExp(h, xi, yi, n, result) }
 
 /// out[k] = sum_i exp(f_k(xi[i], yi[i])); out_len = count. C entry point
 /// `blockwise_bspline_stack_sum_exp_per_spline_f64`, declared in include/blockwise.h.
@@ -247,7 +248,7 @@ public func blockwise_bspline_stack_sum_exp_f32(
 public func blockwise_bspline_stack_sum_exp_per_spline_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
 
 /// The float32 form of `blockwise_bspline_stack_sum_exp_per_spline_f64`. C entry point
 /// `blockwise_bspline_stack_sum_exp_per_spline_f32`, declared in include/blockwise.h.
@@ -255,4 +256,4 @@ public func blockwise_bspline_stack_sum_exp_per_spline_f64(
 public func blockwise_bspline_stack_sum_exp_per_spline_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }

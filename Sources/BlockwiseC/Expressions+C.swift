@@ -1,4 +1,5 @@
 import Blockwise
+import CBlockwiseCHeader  // blockwise_status and the header's other types
 
 #if canImport(Glibc)
   import Glibc
@@ -36,7 +37,7 @@ final class ExpressionHandle {
 @_cdecl("blockwise_expression_create")
 public func blockwise_expression_create(
   _ source: UnsafePointer<CChar>?, _ f32: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let handle = try resultPointer(out, "expression")
     handle.pointee = nil
@@ -131,7 +132,7 @@ struct ExpressionInputs<E: NDArrayScalar> {
 func expressionEvaluate<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ inputs: UnsafePointer<UnsafePointer<E>?>?, _ lengths: UnsafePointer<Int64>?, _ n: Int64,
   _ out: UnsafeMutablePointer<E>?, _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let e = try object(h, ExpressionHandle.self, "expression")
     let bound = try ExpressionInputs(e, inputs, lengths, n)
@@ -151,7 +152,7 @@ func expressionEvaluate<E: NDArrayScalar>(
 func expressionReduce<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ reduction: Int32, _ inputs: UnsafePointer<UnsafePointer<E>?>?, _ lengths: UnsafePointer<Int64>?,
   _ n: Int64, _ result: UnsafeMutablePointer<E>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let e = try object(h, ExpressionHandle.self, "expression")
     let bound = try ExpressionInputs(e, inputs, lengths, n)
@@ -188,7 +189,7 @@ func expressionReduce<E: NDArrayScalar>(
 public func blockwise_expression_evaluate_f64(
   _ h: OpaquePointer?, _ inputs: UnsafePointer<UnsafePointer<Double>?>?, _ lengths: UnsafePointer<Int64>?,
   _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { expressionEvaluate(h, inputs, lengths, n, out, outLen) }
+) -> blockwise_status { expressionEvaluate(h, inputs, lengths, n, out, outLen) }
 
 /// Evaluates elementwise: inputs[v] (lengths[v] elements) binds variable v; every input has length
 /// n or 1 (a scalar that broadcasts), and n is the common length of the others (1 if all are
@@ -199,7 +200,7 @@ public func blockwise_expression_evaluate_f64(
 public func blockwise_expression_evaluate_f32(
   _ h: OpaquePointer?, _ inputs: UnsafePointer<UnsafePointer<Float>?>?, _ lengths: UnsafePointer<Int64>?,
   _ n: Int64, _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { expressionEvaluate(h, inputs, lengths, n, out, outLen) }
+) -> blockwise_status { expressionEvaluate(h, inputs, lengths, n, out, outLen) }
 
 /// *result = the reduction (blockwise_reduction) of the expression's values, fused: no array of
 /// values is formed; deterministic for any thread count. C entry point
@@ -208,9 +209,9 @@ public func blockwise_expression_evaluate_f32(
 /// `blockwise_last_error()`.
 @_cdecl("blockwise_expression_reduce_f64")
 public func blockwise_expression_reduce_f64(
-  _ h: OpaquePointer?, _ reduction: Int32, _ inputs: UnsafePointer<UnsafePointer<Double>?>?,
+  _ h: OpaquePointer?, _ reduction: blockwise_reduction, _ inputs: UnsafePointer<UnsafePointer<Double>?>?,
   _ lengths: UnsafePointer<Int64>?, _ n: Int64, _ result: UnsafeMutablePointer<Double>?
-) -> Int32 { expressionReduce(h, reduction, inputs, lengths, n, result) }
+) -> blockwise_status { expressionReduce(h, Int32(bitPattern: reduction.rawValue), inputs, lengths, n, result) }
 
 /// The float32 form of `blockwise_expression_reduce_f64` (the reduction accumulates in double).
 /// C entry point `blockwise_expression_reduce_f32` (declared and documented in
@@ -218,9 +219,9 @@ public func blockwise_expression_reduce_f64(
 /// `blockwise_last_error()`.
 @_cdecl("blockwise_expression_reduce_f32")
 public func blockwise_expression_reduce_f32(
-  _ h: OpaquePointer?, _ reduction: Int32, _ inputs: UnsafePointer<UnsafePointer<Float>?>?,
+  _ h: OpaquePointer?, _ reduction: blockwise_reduction, _ inputs: UnsafePointer<UnsafePointer<Float>?>?,
   _ lengths: UnsafePointer<Int64>?, _ n: Int64, _ result: UnsafeMutablePointer<Float>?
-) -> Int32 { expressionReduce(h, reduction, inputs, lengths, n, result) }
+) -> blockwise_status { expressionReduce(h, Int32(bitPattern: reduction.rawValue), inputs, lengths, n, result) }
 
 /// Splits numexpr's `reduction(argument)` around a whole source (sum, min, max, sum_exp,
 /// logsumexp, prod) by the expression tokenizer: 1 and the reduction's name in `name`

@@ -1,4 +1,5 @@
 import Blockwise
+import CBlockwiseCHeader  // blockwise_status and the header's other types
 
 // blockwise.h: reduction partials, for callers that split an input across
 // processes or tasks (Dask, MPI, Ray) and want one process's bits: each
@@ -26,7 +27,7 @@ func writePartials(_ partials: ReductionPartials, _ out: UnsafeMutablePointer<Do
 
 func arrayPartials<E: NDArrayScalar>(
   _ code: Int32, _ x: UnsafePointer<E>?, _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let kind = try partialKind(code)
     let count = try length(n, "n")
@@ -60,14 +61,14 @@ public func blockwise_stack_sum_exp_leaf(_ smooth: Int32) -> Int64 {
 @_cdecl("blockwise_partials_f64")
 public func blockwise_partials_f64(
   _ reduction: Int32, _ x: UnsafePointer<Double>?, _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { arrayPartials(reduction, x, n, out, outLen) }
+) -> blockwise_status { arrayPartials(reduction, x, n, out, outLen) }
 
 /// The float32 form of `blockwise_partials_f64` (partials in double). C entry point
 /// `blockwise_partials_f32`, declared in include/blockwise.h.
 @_cdecl("blockwise_partials_f32")
 public func blockwise_partials_f32(
   _ reduction: Int32, _ x: UnsafePointer<Float>?, _ n: Int64, _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { arrayPartials(reduction, x, n, out, outLen) }
+) -> blockwise_status { arrayPartials(reduction, x, n, out, outLen) }
 
 /// *result = the combination of `count` partial values in index order (pairwise), exactly as one
 /// call over the whole input combines its leaves. C entry point `blockwise_partials_total`,
@@ -75,7 +76,7 @@ public func blockwise_partials_f32(
 @_cdecl("blockwise_partials_total")
 public func blockwise_partials_total(
   _ reduction: Int32, _ values: UnsafePointer<Double>?, _ count: Int64, _ result: UnsafeMutablePointer<Double>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let kind = try partialKind(reduction)
     let n = try length(count, "count")
@@ -92,14 +93,14 @@ public func blockwise_partials_total(
 /// include/blockwise.h.
 @_cdecl("blockwise_stack_partials_f64")
 public func blockwise_stack_partials_f64(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
+  _ h: UnsafeRawPointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { stackPartials(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackPartials(h.map(OpaquePointer.init), xi, yi, n, out, outLen) }
 
 /// The float32 form of `blockwise_stack_partials_f64`. C entry point
 /// `blockwise_stack_partials_f32`, declared in include/blockwise.h.
 @_cdecl("blockwise_stack_partials_f32")
 public func blockwise_stack_partials_f32(
-  _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
+  _ h: UnsafeRawPointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { stackPartials(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackPartials(h.map(OpaquePointer.init), xi, yi, n, out, outLen) }

@@ -1,4 +1,5 @@
 import Blockwise
+import CBlockwiseCHeader  // blockwise_status and the header's other types
 
 // blockwise.h: bilinear splines and stacks behind opaque handles. The
 // handle's element type is the one it was created with; points of the
@@ -33,7 +34,7 @@ func gridInputs<E: NDArrayScalar>(
 func createSpline<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ nx: Int64, _ y: UnsafePointer<E>?, _ ny: Int64, _ z: UnsafePointer<E>?, _ zLen: Int64,
   _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let handle = try resultPointer(out, "spline")
     handle.pointee = nil
@@ -45,7 +46,7 @@ func createSpline<E: NDArrayScalar>(
 func createStack<E: NDArrayScalar>(
   _ x: UnsafePointer<E>?, _ nx: Int64, _ y: UnsafePointer<E>?, _ ny: Int64, _ z: UnsafePointer<E>?, _ zLen: Int64,
   _ count: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let handle = try resultPointer(out, "stack")
     handle.pointee = nil
@@ -65,7 +66,7 @@ func createStack<E: NDArrayScalar>(
 public func blockwise_spline_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createSpline(x, nx, y, ny, z, zLen, out) }
+) -> blockwise_status { createSpline(x, nx, y, ny, z, zLen, out) }
 
 /// A spline through z (nx * ny values, row-major: z[i * ny + j] at (x[i], y[j])) on strictly
 /// increasing knots x (nx >= 2) and y (ny >= 2). z_len must be nx * ny. The _f32 form makes a
@@ -76,7 +77,7 @@ public func blockwise_spline_create_f64(
 public func blockwise_spline_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createSpline(x, nx, y, ny, z, zLen, out) }
+) -> blockwise_status { createSpline(x, nx, y, ny, z, zLen, out) }
 
 /// A spline through z (nx * ny values, row-major: z[i * ny + j] at (x[i], y[j])) on strictly
 /// increasing knots x (nx >= 2) and y (ny >= 2). z_len must be nx * ny. The _f32 form makes a
@@ -99,7 +100,7 @@ public func blockwise_spline_is_f32(_ h: OpaquePointer?) -> Int32 { splineIsF32(
 public func blockwise_spline_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { splineEv(h, xi, yi, n, 0, 0, out, outLen) }
+) -> blockwise_status { splineEv(h, xi, yi, n, 0, 0, out, outLen) }
 
 /// out[i] = s(xi[i], yi[i]) for n points (scipy's ev); out_len = n. C entry point
 /// `blockwise_spline_ev_f32` (declared and documented in include/blockwise.h); returns a
@@ -108,7 +109,7 @@ public func blockwise_spline_ev_f64(
 public func blockwise_spline_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { splineEv(h, xi, yi, n, 0, 0, out, outLen) }
+) -> blockwise_status { splineEv(h, xi, yi, n, 0, 0, out, outLen) }
 
 /// out[i * ngy + j] = s(gx[i], gy[j]) (scipy's __call__ with grid=True); out_len = ngx * ngy. C
 /// entry point `blockwise_spline_grid_f64` (declared and documented in include/blockwise.h);
@@ -117,7 +118,7 @@ public func blockwise_spline_ev_f32(
 public func blockwise_spline_grid_f64(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Double>?, _ ngx: Int64, _ gy: UnsafePointer<Double>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
+) -> blockwise_status { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
 /// out[i * ngy + j] = s(gx[i], gy[j]) (scipy's __call__ with grid=True); out_len = ngx * ngy. C
 /// entry point `blockwise_spline_grid_f32` (declared and documented in include/blockwise.h);
@@ -126,7 +127,7 @@ public func blockwise_spline_grid_f64(
 public func blockwise_spline_grid_f32(
   _ h: OpaquePointer?, _ gx: UnsafePointer<Float>?, _ ngx: Int64, _ gy: UnsafePointer<Float>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
+) -> blockwise_status { splineGrid(h, gx, ngx, gy, ngy, out, outLen) }
 
 /// *result = sum_i exp(s(xi[i], yi[i])), fused. C entry point `blockwise_spline_sum_exp_f64`
 /// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
@@ -135,7 +136,7 @@ public func blockwise_spline_grid_f32(
 public func blockwise_spline_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
-) -> Int32 { splineSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { splineSumExp(h, xi, yi, n, result) }
 
 /// *result = sum_i exp(s(xi[i], yi[i])), fused. C entry point `blockwise_spline_sum_exp_f32`
 /// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
@@ -144,7 +145,7 @@ public func blockwise_spline_sum_exp_f64(
 public func blockwise_spline_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Float>?
-) -> Int32 { splineSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { splineSumExp(h, xi, yi, n, result) }
 
 // MARK: - Stack entry points
 
@@ -156,7 +157,7 @@ public func blockwise_spline_sum_exp_f32(
 public func blockwise_stack_create_f64(
   _ x: UnsafePointer<Double>?, _ nx: Int64, _ y: UnsafePointer<Double>?, _ ny: Int64, _ z: UnsafePointer<Double>?,
   _ zLen: Int64, _ count: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createStack(x, nx, y, ny, z, zLen, count, out) }
+) -> blockwise_status { createStack(x, nx, y, ny, z, zLen, count, out) }
 
 /// count splines on the grid x by y; z holds count * nx * ny values, spline k's at z[k * nx * ny
 /// ...] row-major; z_len must be count * nx * ny. C entry point `blockwise_stack_create_f32`
@@ -166,7 +167,7 @@ public func blockwise_stack_create_f64(
 public func blockwise_stack_create_f32(
   _ x: UnsafePointer<Float>?, _ nx: Int64, _ y: UnsafePointer<Float>?, _ ny: Int64, _ z: UnsafePointer<Float>?,
   _ zLen: Int64, _ count: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?
-) -> Int32 { createStack(x, nx, y, ny, z, zLen, count, out) }
+) -> blockwise_status { createStack(x, nx, y, ny, z, zLen, count, out) }
 
 /// count splines on the grid x by y; z holds count * nx * ny values, spline k's at z[k * nx * ny
 /// ...] row-major; z_len must be count * nx * ny. C entry point `blockwise_stack_free`, declared in
@@ -214,7 +215,7 @@ struct Points<E: NDArrayScalar> {
 public func blockwise_stack_ev_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackEv(h, xi, yi, n, out, outLen) }
 
 /// out[k * n + i] = f_k(xi[i], yi[i]); out_len = count * n. C entry point `blockwise_stack_ev_f32`
 /// (declared and documented in include/blockwise.h); returns a blockwise_status where it can fail,
@@ -223,7 +224,7 @@ public func blockwise_stack_ev_f64(
 public func blockwise_stack_ev_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { stackEv(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackEv(h, xi, yi, n, out, outLen) }
 
 /// *result = sum_k sum_i exp(f_k(xi[i], yi[i])), fused, in Double. C entry point
 /// `blockwise_stack_sum_exp_f64` (declared and documented in include/blockwise.h); returns a
@@ -232,7 +233,7 @@ public func blockwise_stack_ev_f32(
 public func blockwise_stack_sum_exp_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Double>?
-) -> Int32 { stackSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { stackSumExp(h, xi, yi, n, result) }
 
 /// *result = sum_k sum_i exp(f_k(xi[i], yi[i])), fused, in Double. C entry point
 /// `blockwise_stack_sum_exp_f32` (declared and documented in include/blockwise.h); returns a
@@ -241,7 +242,7 @@ public func blockwise_stack_sum_exp_f64(
 public func blockwise_stack_sum_exp_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ result: UnsafeMutablePointer<Float>?
-) -> Int32 { stackSumExp(h, xi, yi, n, result) }
+) -> blockwise_status { stackSumExp(h, xi, yi, n, result) }
 
 /// out[k] = sum_i exp(f_k(xi[i], yi[i])); out_len = count. C entry point
 /// `blockwise_stack_sum_exp_per_spline_f64` (declared and documented in include/blockwise.h);
@@ -250,7 +251,7 @@ public func blockwise_stack_sum_exp_f32(
 public func blockwise_stack_sum_exp_per_spline_f64(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Double>?, _ yi: UnsafePointer<Double>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
 
 /// out[k] = sum_i exp(f_k(xi[i], yi[i])); out_len = count. C entry point
 /// `blockwise_stack_sum_exp_per_spline_f32` (declared and documented in include/blockwise.h);
@@ -259,4 +260,4 @@ public func blockwise_stack_sum_exp_per_spline_f64(
 public func blockwise_stack_sum_exp_per_spline_f32(
   _ h: OpaquePointer?, _ xi: UnsafePointer<Float>?, _ yi: UnsafePointer<Float>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Float>?, _ outLen: Int64
-) -> Int32 { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }
+) -> blockwise_status { stackSumExpPerSpline(h, xi, yi, n, out, outLen) }

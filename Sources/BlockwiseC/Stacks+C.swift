@@ -1,4 +1,5 @@
 import Blockwise
+import CBlockwiseCHeader  // blockwise_status and the header's other types
 
 // The stack calls of blockwise.h, written once for every stack the C ABI
 // serves (bilinear and smooth, float64 and float32): each handle holds a
@@ -70,14 +71,14 @@ func stackObject(_ handle: OpaquePointer?) throws -> any StackCalls {
 func onStack<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64,
   _ body: (any StackCalls, Points<E>) throws -> Void
-) -> Int32 {
+) -> blockwise_status {
   guarded { try body(try stackObject(h), try Points(xi, yi, n)) }
 }
 
 func stackEv<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ out: UnsafeMutablePointer<E>?,
   _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   onStack(h, xi, yi, n) { s, p in
     try s.evaluate(p, into: try output(out, outLen, needed: try product([s.count, p.count], "out"), "out"))
   }
@@ -85,7 +86,7 @@ func stackEv<E: NDArrayScalar>(
 
 func stackSumExp<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?
-) -> Int32 {
+) -> blockwise_status {
   onStack(h, xi, yi, n) { s, p in
     let r = try resultPointer(result)
     r.pointee = try s.sumExp(p)
@@ -95,14 +96,14 @@ func stackSumExp<E: NDArrayScalar>(
 func stackSumExpPerSpline<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ out: UnsafeMutablePointer<E>?,
   _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   onStack(h, xi, yi, n) { s, p in try s.sumExpPerSpline(p, into: try output(out, outLen, needed: s.count, "out")) }
 }
 
 func stackPartials<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64,
   _ out: UnsafeMutablePointer<Double>?, _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   onStack(h, xi, yi, n) { s, p in try writePartials(try s.partials(p), out, outLen) }
 }
 
@@ -223,7 +224,7 @@ func smoothObject(_ handle: OpaquePointer?) throws -> any SmoothSplineFacts {
 func splineEv<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ dx: Int32, _ dy: Int32,
   _ out: UnsafeMutablePointer<E>?, _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let s = try splineObject(h)
     let p = try Points(xi, yi, n)
@@ -234,7 +235,7 @@ func splineEv<E: NDArrayScalar>(
 func splineGrid<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ gx: UnsafePointer<E>?, _ ngx: Int64, _ gy: UnsafePointer<E>?, _ ngy: Int64,
   _ out: UnsafeMutablePointer<E>?, _ outLen: Int64
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let s = try splineObject(h)
     let (cx, cy) = (try length(ngx, "ngx"), try length(ngy, "ngy"))
@@ -245,7 +246,7 @@ func splineGrid<E: NDArrayScalar>(
 
 func splineSumExp<E: NDArrayScalar>(
   _ h: OpaquePointer?, _ xi: UnsafePointer<E>?, _ yi: UnsafePointer<E>?, _ n: Int64, _ result: UnsafeMutablePointer<E>?
-) -> Int32 {
+) -> blockwise_status {
   guarded {
     let s = try splineObject(h)
     let p = try Points(xi, yi, n)

@@ -1,4 +1,5 @@
 import Blockwise
+import CBlockwiseCHeader  // blockwise_status and the header's other types
 
 #if canImport(Glibc)
   import Glibc
@@ -21,6 +22,9 @@ enum Status: Int32 {
   case empty = 4
   case outOfMemory = 5
   case internalError = 99
+
+  /// As the header's type.
+  var c: blockwise_status { blockwise_status(rawValue: numericCast(rawValue)) }
 
   init(_ error: BlockwiseError) {
     switch error {
@@ -62,16 +66,16 @@ func lastError() -> UnsafePointer<CChar> {
 
 /// Runs `body`, turning every error into a status and the thread's last
 /// error message. Nothing Swift throws crosses into C.
-func guarded(_ body: () throws -> Void) -> Int32 {
+func guarded(_ body: () throws -> Void) -> blockwise_status {
   do {
     try body()
-    return Status.ok.rawValue
+    return Status.ok.c
   } catch let e as BlockwiseError {
     setLastError(e.description)
-    return Status(e).rawValue
+    return Status(e).c
   } catch {
     setLastError("\(error)")
-    return Status.internalError.rawValue
+    return Status.internalError.c
   }
 }
 
