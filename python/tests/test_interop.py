@@ -156,3 +156,41 @@ def test_reduction_codes_are_the_librarys():
     for name, code in _lib.REDUCTIONS.items():
         assert _lib.lib.blockwise_reduction_name(code).decode() == name
     assert _lib.lib.blockwise_reduction_name(len(_lib.REDUCTIONS)) is None
+
+
+def test_source_install_with_swift_builds_and_packs_the_library(tmp_path):
+    """`pip install ./python` where Swift is present runs `swift build -c
+    release --product BlockwiseC` in the checkout and packs the library it
+    built (a stand-in swift that records its arguments and answers
+    --show-bin-path with a folder holding this process's library)."""
+    import os
+    import stat
+    import subprocess
+    import sys
+    import zipfile
+
+    from blockwise import _lib
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    library = os.path.realpath(_lib.lib._name)
+    os.symlink(library, bin_dir / "libBlockwiseC.so")
+    log = tmp_path / "calls.txt"
+    swift = tmp_path / "swift"
+    swift.write_text(f"""#!/bin/sh
+echo "$@" >> {log}
+case "$*" in *--show-bin-path*) echo {bin_dir} ;; esac
+""")
+    swift.chmod(swift.stat().st_mode | stat.S_IEXEC)
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    env = dict(os.environ, BLOCKWISE_SWIFT=str(swift))
+    env.pop("BLOCKWISE_PREBUILT_LIBRARY", None)
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q",
+                          "-w", str(tmp_path / "dist"), source], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    calls = log.read_text().splitlines()
+    assert any("build -c release --product BlockwiseC" in c for c in calls), calls
+    wheel = next((tmp_path / "dist").glob("blockwise-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        assert "blockwise/_native/libBlockwiseC.so" in z.namelist()
+    assert wheel.name.endswith(".whl") and "-py3-none-" in wheel.name
