@@ -104,10 +104,7 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   /// - Complexity: O(n * m), parallel over blocks of points.
   /// - Error bound: as `BilinearSpline.evaluate`.
   public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> NDArray<Element> {
-    let m = try checkPoints(xi, yi)
-    var out = NDArray<Element>(uninitializedShape: [count, m], count: count * m)
-    try evaluate(x: xi, y: yi, into: &out)
-    return out
+    try evaluatedArray(x: xi, y: yi)
   }
 
   /// Every spline at paired points `(x[i], y[i])`, written into `output`:
@@ -123,10 +120,8 @@ public struct BilinearSplineStack<Element: NDArrayScalar>: Sendable {
   /// - Complexity: O(n * m), parallel over blocks of points.
   /// - Error bound: as `BilinearSpline.evaluate`.
   public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>, into out: inout NDArray<Element>) throws {
-    let m = try checkPoints(xi, yi)
+    guard let m = try evaluationCount(x: xi, y: yi, out: out) else { return }
     let n = count, np = padded
-    guard out.shape == [n, m] else { throw BlockwiseError.shapeMismatch(expected: [n, m], got: out.shape) }
-    guard m > 0 && n > 0 else { return }
     let (ax, ay, coef) = (self.ax, self.ay, self.coef)
     let direct = Element.self == Double.self
     forEachPointBlock(x: xi, y: yi, into: &out, blockLength: Self.evalBlock, scratch: { direct ? 0 : n * $0 }) {

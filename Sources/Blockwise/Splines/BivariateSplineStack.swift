@@ -109,10 +109,7 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
   /// - Complexity: O(n * m (kx + 1)(ky + 1)), parallel over blocks of points.
   /// - Error bound: as `BivariateSpline.evaluate`.
   public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>) throws -> NDArray<Element> {
-    let m = try checkPoints(xi, yi)
-    var out = NDArray<Element>(uninitializedShape: [count, m], count: count * m)
-    try evaluate(x: xi, y: yi, into: &out)
-    return out
+    try evaluatedArray(x: xi, y: yi)
   }
 
   /// Every spline at paired points, written into `output` (shape `[n, m]`).
@@ -122,10 +119,8 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
   /// - Complexity: as `evaluate(x:y:)`.
   /// - Error bound: as `BivariateSpline.evaluate`.
   public func evaluate(x xi: NDArray<Element>, y yi: NDArray<Element>, into out: inout NDArray<Element>) throws {
-    let m = try checkPoints(xi, yi)
+    guard let m = try evaluationCount(x: xi, y: yi, out: out) else { return }
     let n = count, np = padded
-    guard out.shape == [n, m] else { throw BlockwiseError.shapeMismatch(expected: [n, m], got: out.shape) }
-    guard m > 0 && n > 0 else { return }
     let (bx, by, coef) = (self.bx, self.by, self.coef)
     // Point-major values (whole vectors), then each spline's run gathered
     // and narrowed into its output row.
