@@ -126,6 +126,9 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
 /// Runs `body` once on every kernel path this CPU has (in this process,
 /// on this thread), and prints the paths it could not run here.
 func withEachKernelPath(_ body: (String) throws -> Void) throws {
+  // The portable path runs everywhere: a check that ran on no path would
+  // pass without checking anything.
+  #expect(kernelPaths.contains { $0.name == "generic" && $0.supported }, "the portable kernel path is not available")
   for path in kernelPaths {
     if path.supported {
       try withKernelPath(path.name) { try body(path.name) }

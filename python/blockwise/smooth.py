@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _lib
 from ._arrays import contiguous, float_dtype
-from .splines import _Handle, _points, _StackCalls
+from .splines import _Handle, _points, _SplineCalls, _StackCalls
 
 
 def _grid_inputs(x, y, z, kx, ky, layered):
@@ -44,7 +44,7 @@ def _derivative_orders(dx, dy, kx, ky):
     return int(dx), int(dy)
 
 
-class RectBivariateSpline(_Handle):
+class RectBivariateSpline(_SplineCalls, _Handle):
     """scipy's `RectBivariateSpline(x, y, z, kx=3, ky=3)` (s = 0), evaluated
     on every core.
 
@@ -54,6 +54,7 @@ class RectBivariateSpline(_Handle):
     """
 
     _free = staticmethod(_lib.lib.blockwise_bspline_free)
+    _prefix = "blockwise_bspline"
 
     def __init__(self, x, y, z, kx=3, ky=3):
         dt, x, y, z = _grid_inputs(x, y, z, kx, ky, layered=False)
@@ -144,13 +145,6 @@ class RectBivariateSpline(_Handle):
         dx, dy = _derivative_orders(dx, dy, *self.degrees)
         return _PartialDerivative(self, dx, dy)
 
-    def sum_exp(self, xi, yi):
-        """sum(exp(self.ev(xi, yi))), fused (no array of values)."""
-        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
-        r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
-        _lib.check(_lib.function("blockwise_bspline_sum_exp", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
-        return float(r.value)
 
 
 class _PartialDerivative:

@@ -46,7 +46,22 @@ class _Handle:
         return (type(self), self._inputs)
 
 
-class BilinearSpline(_Handle):
+class _SplineCalls:
+    """The calls every single spline offers (bilinear and smooth), written
+    once; `_prefix` names the spline's C functions."""
+
+    _prefix = None
+
+    def sum_exp(self, xi, yi):
+        """sum(exp(self.ev(xi, yi))), fused: no array of values is made."""
+        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
+        r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
+        _lib.check(_lib.function(f"{self._prefix}_sum_exp", dt)(
+            self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
+        return float(r.value)
+
+
+class BilinearSpline(_SplineCalls, _Handle):
     """A bilinear spline through z on the grid x by y: scipy's
     `RectBivariateSpline(x, y, z, kx=1, ky=1)`, evaluated on every core.
 
@@ -57,6 +72,7 @@ class BilinearSpline(_Handle):
     """
 
     _free = staticmethod(_lib.lib.blockwise_spline_free)
+    _prefix = "blockwise_spline"
 
     def __init__(self, x, y, z):
         dt = float_dtype(x, y, z)
@@ -100,13 +116,6 @@ class BilinearSpline(_Handle):
             self._handle, _lib.address(gx), gx.size, _lib.address(gy), gy.size, _lib.address(out), out.size))
         return out
 
-    def sum_exp(self, xi, yi):
-        """sum(exp(self.ev(xi, yi))), fused: no array of values is made."""
-        px, py, _, dt = _points(self.dtype, xi, yi, broadcast=False)
-        r = (ctypes.c_float if dt == np.float32 else ctypes.c_double)()
-        _lib.check(_lib.function("blockwise_spline_sum_exp", dt)(
-            self._handle, _lib.address(px), _lib.address(py), px.size, ctypes.byref(r)))
-        return float(r.value)
 
 
 class _StackCalls:

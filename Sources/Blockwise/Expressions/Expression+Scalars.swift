@@ -11,20 +11,45 @@ public protocol ExpressionInput: Sendable {
 }
 
 extension NDArray: ExpressionInput {
+  /// The array itself when its element type is `E` (no copy), else nil:
+  /// an array is never converted silently.
+  ///
+  /// - Parameter as: The expression's element type.
+  /// - Returns: `self` as `NDArray<E>`, or nil for another element type.
+  /// - Complexity: O(1).
   public func expressionArray<E: NDArrayScalar>(as _: E.Type) throws -> NDArray<E>? { self as? NDArray<E> }
 }
 
 extension Double: ExpressionInput {
+  /// A rank-0 array of `E` holding this number, rounded to `E` once.
+  ///
+  /// - Parameter as: The expression's element type.
+  /// - Returns: The scalar as a strong constant of the expression's type.
+  /// - Throws: Never in practice (a rank-0 shape is always valid).
+  /// - Complexity: O(1).
   public func expressionArray<E: NDArrayScalar>(as _: E.Type) throws -> NDArray<E>? { try NDArray([E(self)], shape: []) }
 }
 
 extension Float: ExpressionInput {
+  /// A rank-0 array of `E` holding this number (exact in Double).
+  ///
+  /// - Parameter as: The expression's element type.
+  /// - Returns: The scalar as a strong constant of the expression's type.
+  /// - Throws: Never in practice (a rank-0 shape is always valid).
+  /// - Complexity: O(1).
   public func expressionArray<E: NDArrayScalar>(as _: E.Type) throws -> NDArray<E>? {
     try NDArray([E(Double(self))], shape: [])
   }
 }
 
 extension Int: ExpressionInput {
+  /// A rank-0 array of `E` holding this number, through Double (exact
+  /// below 2^53 in magnitude), then rounded to `E` once.
+  ///
+  /// - Parameter as: The expression's element type.
+  /// - Returns: The scalar as a strong constant of the expression's type.
+  /// - Throws: Never in practice (a rank-0 shape is always valid).
+  /// - Complexity: O(1).
   public func expressionArray<E: NDArrayScalar>(as _: E.Type) throws -> NDArray<E>? {
     try NDArray([E(Double(self))], shape: [])
   }

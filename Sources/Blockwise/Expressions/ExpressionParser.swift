@@ -231,29 +231,27 @@ struct ExpressionParser {
   }
 
   mutating func logicalOr() throws -> ExpressionNode {
-    var token: ExpressionToken? = nil
-    let node = try run({ p in
-      let operand = try p.logicalAnd()
-      if let t = token { try p.requireBoolean(operand, at: t) }
-      return operand
-    }) { p, left in
-      token = p.current
-      return try p.logical("|", .or, after: left)
-    }
-    return node
+    try logicalRun("|", .or) { p in try p.logicalAnd() }
   }
 
   mutating func logicalAnd() throws -> ExpressionNode {
+    try logicalRun("&", .and) { p in try p.arithmetic() }
+  }
+
+  /// A run of `symbol` (`|` or `&`) over operands that must be booleans:
+  /// each operand after an operator is checked against that operator's token.
+  mutating func logicalRun(
+    _ symbol: String, _ op: ExpressionOp, _ operand: (inout ExpressionParser) throws -> ExpressionNode
+  ) throws -> ExpressionNode {
     var token: ExpressionToken? = nil
-    let node = try run({ p in
-      let operand = try p.arithmetic()
-      if let t = token { try p.requireBoolean(operand, at: t) }
-      return operand
+    return try run({ p in
+      let node = try operand(&p)
+      if let t = token { try p.requireBoolean(node, at: t) }
+      return node
     }) { p, left in
       token = p.current
-      return try p.logical("&", .and, after: left)
+      return try p.logical(symbol, op, after: left)
     }
-    return node
   }
 
   func requireBoolean(_ side: ExpressionNode, at token: ExpressionToken) throws {

@@ -10,16 +10,26 @@ extension NDArray: RandomAccessCollection, MutableCollection {
   public struct Index: Comparable, Hashable, Sendable, Strideable {
     /// The row-major offset of the element.
     public let position: Int
+    /// The position `position` in row-major order.
     @inlinable public init(_ position: Int) { self.position = position }
+    /// Row-major order.
     @inlinable public static func < (a: Index, b: Index) -> Bool { a.position < b.position }
+    /// The number of positions from this one to `other`.
     @inlinable public func distance(to other: Index) -> Int { other.position - position }
+    /// The position `n` further on.
     @inlinable public func advanced(by n: Int) -> Index { Index(position + n) }
   }
 
+  /// The positions `startIndex ..< endIndex`, row-major.
   public typealias Indices = Range<Index>
+  /// A run of positions (`a[a.startIndex ..< i]`): a slice over the same
+  /// array, sharing its storage. For numpy slicing by axis use the range
+  /// subscripts (`a[2..<5]`), which return arrays.
   public typealias SubSequence = Slice<NDArray>
 
+  /// The first element's position (0).
   @inlinable public var startIndex: Index { Index(0) }
+  /// One past the last element's position (`count`).
   @inlinable public var endIndex: Index { Index(count) }
 
   /// The element at a row-major position (`a[a.startIndex]` is the first).

@@ -189,20 +189,55 @@ extension NDArray {
 // as in `zeros([2, 3])`, `ones`, `full`, `uniform`, `normal`. The earlier
 // labelled spellings remain, deprecated.
 extension NDArray {
+  /// `zeros(_:)`, under its earlier label.
+  ///
+  /// - Parameter shape: The extent of each axis, each >= 0.
+  /// - Throws: As `zeros(_:)`.
+  /// - Complexity: O(n).
   @available(*, deprecated, renamed: "zeros(_:)")
   public static func zeros(shape: [Int]) throws -> NDArray { try zeros(shape) }
 
+  /// `ones(_:)`, under its earlier label.
+  ///
+  /// - Parameter shape: The extent of each axis, each >= 0.
+  /// - Throws: As `ones(_:)`.
+  /// - Complexity: O(n).
   @available(*, deprecated, renamed: "ones(_:)")
   public static func ones(shape: [Int]) throws -> NDArray { try ones(shape) }
 
+  /// `full(_:value:)`, under its earlier label.
+  ///
+  /// - Parameters:
+  ///   - shape: The extent of each axis, each >= 0.
+  ///   - value: The value of every element.
+  /// - Throws: As `full(_:value:)`.
+  /// - Complexity: O(n).
   @available(*, deprecated, renamed: "full(_:value:)")
   public static func full(shape: [Int], value: Element) throws -> NDArray { try full(shape, value: value) }
 
+  /// `uniform(_:in:seed:)`, under its earlier label (the same values).
+  ///
+  /// - Parameters:
+  ///   - shape: The extent of each axis, each >= 0.
+  ///   - range: The half-open interval the values are drawn from.
+  ///   - seed: The generator's seed; one seed gives one array.
+  /// - Throws: As `uniform(_:in:seed:)`.
+  /// - Complexity: O(n), parallel.
   @available(*, deprecated, renamed: "uniform(_:in:seed:)")
   public static func uniform(shape: [Int], in range: Range<Element>, seed: UInt64) throws -> NDArray {
     try uniform(shape, in: range, seed: seed)
   }
 
+  /// `normal(_:mean:standardDeviation:seed:)`, under its earlier label
+  /// (the same values).
+  ///
+  /// - Parameters:
+  ///   - shape: The extent of each axis, each >= 0.
+  ///   - mean: The distribution's mean.
+  ///   - standardDeviation: The distribution's standard deviation, >= 0.
+  ///   - seed: The generator's seed; one seed gives one array.
+  /// - Throws: As `normal(_:mean:standardDeviation:seed:)`.
+  /// - Complexity: O(n), parallel.
   @available(*, deprecated, renamed: "normal(_:mean:standardDeviation:seed:)")
   public static func normal(
     shape: [Int], mean: Element = 0, standardDeviation: Element = 1, seed: UInt64

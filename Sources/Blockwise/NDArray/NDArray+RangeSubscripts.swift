@@ -17,7 +17,9 @@ public protocol NDArrayAxisSelection: Sendable {
 
 /// The whole of an axis, as numpy's `:`.
 public struct NDArrayAllPositions: NDArrayAxisSelection {
+  /// The whole axis (spelled `.all` in a subscript).
   public init() {}
+  /// Every position of the axis; the axis is kept.
   public func selection(in extent: Int) -> (range: Range<Int>, keepsAxis: Bool)? { (0..<extent, true) }
 }
 
@@ -35,36 +37,44 @@ extension Int: NDArrayAxisSelection {
 }
 
 extension Range: NDArrayAxisSelection where Bound == Int {
+  /// The positions of the range (within `0 ... extent`); the axis is kept.
   public func selection(in extent: Int) -> (range: Range<Int>, keepsAxis: Bool)? {
     lowerBound >= 0 && upperBound <= extent ? (self, true) : nil
   }
 }
 
 extension ClosedRange: NDArrayAxisSelection where Bound == Int {
+  /// The positions of the range (within `0 ..< extent`); the axis is kept.
   public func selection(in extent: Int) -> (range: Range<Int>, keepsAxis: Bool)? {
     lowerBound >= 0 && upperBound < extent ? (lowerBound..<(upperBound + 1), true) : nil
   }
 }
 
 extension PartialRangeUpTo: NDArrayAxisSelection where Bound == Int {
+  /// Positions `0 ..< upperBound`; the axis is kept.
   public func selection(in extent: Int) -> (range: Range<Int>, keepsAxis: Bool)? {
     upperBound >= 0 && upperBound <= extent ? (0..<upperBound, true) : nil
   }
 }
 
 extension PartialRangeThrough: NDArrayAxisSelection where Bound == Int {
+  /// Positions `0 ... upperBound`; the axis is kept.
   public func selection(in extent: Int) -> (range: Range<Int>, keepsAxis: Bool)? {
     upperBound >= 0 && upperBound < extent ? (0..<(upperBound + 1), true) : nil
   }
 }
 
 extension PartialRangeFrom: NDArrayAxisSelection where Bound == Int {
+  /// Positions `lowerBound ..< extent`; the axis is kept.
   public func selection(in extent: Int) -> (range: Range<Int>, keepsAxis: Bool)? {
     lowerBound >= 0 && lowerBound <= extent ? (lowerBound..<extent, true) : nil
   }
 }
 
 extension NDArray {
+  // Generic in its first selection, so that a subscript of Ints alone
+  // (`a[1, 2]`) is the element subscript: Swift prefers the non-generic one.
+
   /// numpy's basic slicing: one selection per leading axis (positions,
   /// ranges, `.all`), the rest whole.
   ///
@@ -82,8 +92,6 @@ extension NDArray {
   ///   selection and the shape (as an index out of range does), in every
   ///   build. `slice(axis:_:)` throws instead.
   /// - Complexity: O(rank) for a view; O(result count) for a copy.
-  // Generic in its first selection, so that a subscript of Ints alone
-  // (`a[1, 2]`) is the element subscript: Swift prefers the non-generic one.
   public subscript<First: NDArrayAxisSelection>(_ first: First, _ rest: any NDArrayAxisSelection...) -> NDArray {
     select([first] + rest)
   }
