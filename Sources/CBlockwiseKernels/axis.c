@@ -129,29 +129,18 @@ BW_ROWS_EXTREMUM(rows_min_f64, double, <)
 BW_ROWS_EXTREMUM(rows_max_f32, float, >)
 BW_ROWS_EXTREMUM(rows_min_f32, float, <)
 
-void bw_fill_axis(bw_kernel_table *t) {
-#if BW_X86
-  if (t->path == BW_PATH_AVX2) {
-    t->rows_sum_f64 = rows_sum_f64_avx2;
-    t->rows_sum_f32 = rows_sum_f32_avx2;
-    t->rows_sum_exp_f64 = rows_sum_exp_f64_avx2;
-    t->rows_sum_exp_f32 = rows_sum_exp_f32_avx2;
-    t->rows_max_f64 = rows_max_f64_avx2;
-    t->rows_min_f64 = rows_min_f64_avx2;
-    t->rows_max_f32 = rows_max_f32_avx2;
-    t->rows_min_f32 = rows_min_f32_avx2;
-    return;
-  }
-#endif
-  t->rows_sum_f64 = rows_sum_f64_generic;
-  t->rows_sum_f32 = rows_sum_f32_generic;
-  t->rows_sum_exp_f64 = rows_sum_exp_f64_generic;
-  t->rows_sum_exp_f32 = rows_sum_exp_f32_generic;
-  t->rows_max_f64 = rows_max_f64_generic;
-  t->rows_min_f64 = rows_min_f64_generic;
-  t->rows_max_f32 = rows_max_f32_generic;
-  t->rows_min_f32 = rows_min_f32_generic;
-}
+// This file's table entries: member, portable form, AVX2 form.
+#define BW_AXIS_ENTRIES(X, t) \
+  X(t, rows_sum_f64, rows_sum_f64_generic, rows_sum_f64_avx2)             \
+  X(t, rows_sum_f32, rows_sum_f32_generic, rows_sum_f32_avx2)             \
+  X(t, rows_sum_exp_f64, rows_sum_exp_f64_generic, rows_sum_exp_f64_avx2) \
+  X(t, rows_sum_exp_f32, rows_sum_exp_f32_generic, rows_sum_exp_f32_avx2) \
+  X(t, rows_max_f64, rows_max_f64_generic, rows_max_f64_avx2)             \
+  X(t, rows_min_f64, rows_min_f64_generic, rows_min_f64_avx2)             \
+  X(t, rows_max_f32, rows_max_f32_generic, rows_max_f32_avx2)             \
+  X(t, rows_min_f32, rows_min_f32_generic, rows_min_f32_avx2)
+
+void bw_fill_axis(bw_kernel_table *t) { BW_FILL(t, BW_AXIS_ENTRIES); }
 
 // MARK: pairwise combination of partial vectors
 

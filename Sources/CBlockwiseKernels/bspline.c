@@ -327,17 +327,12 @@ double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis
   return bw_kernels()->bspline_stack_sum_exp(ax, ay, coef, n, npad, xi, yi, m, scratch);
 }
 
-void bw_fill_bspline(bw_kernel_table *t) {
-#if BW_X86
-  if (t->path == BW_PATH_AVX2) {
-    t->bspline_stack_values = stack_values_avx2;
-    t->bspline_stack_sum_exp = stack_sum_exp_avx2;
-    return;
-  }
-#endif
-  t->bspline_stack_values = stack_values_generic;
-  t->bspline_stack_sum_exp = stack_sum_exp_generic;
-}
+// This file's table entries: member, portable form, AVX2 form.
+#define BW_BSPLINE_ENTRIES(X, t) \
+  X(t, bspline_stack_values, stack_values_generic, stack_values_avx2)    \
+  X(t, bspline_stack_sum_exp, stack_sum_exp_generic, stack_sum_exp_avx2)
+
+void bw_fill_bspline(bw_kernel_table *t) { BW_FILL(t, BW_BSPLINE_ENTRIES); }
 
 void bw_bspline_stack_sum_exp_per_spline(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
                                          long n, long npad, const double *xi, const double *yi, long m,

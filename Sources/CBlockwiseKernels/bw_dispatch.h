@@ -71,6 +71,29 @@ const bw_kernel_table *bw_kernels_for(int path);
 
 // Each source file fills its entries of a path's table (isa.c calls these
 // once). The AVX2 forms exist on x86-64 only.
+//
+// A file lists its entries once, as an X-macro of
+// X(t, member, portable form, AVX2 form), and fills them with
+// BW_FILL(t, LIST): the AVX2 forms on the AVX2 path, the portable ones on
+// every other. On other architectures the AVX2 names are never expanded.
+#define BW_SET_PORTABLE(t, member, portable, avx2) (t)->member = (portable);
+#define BW_SET_AVX2(t, member, portable, avx2) (t)->member = (avx2);
+#if BW_X86
+#define BW_FILL(t, LIST)              \
+  do {                                \
+    if ((t)->path == BW_PATH_AVX2) {  \
+      LIST(BW_SET_AVX2, t)            \
+    } else {                          \
+      LIST(BW_SET_PORTABLE, t)        \
+    }                                 \
+  } while (0)
+#else
+#define BW_FILL(t, LIST) \
+  do {                   \
+    LIST(BW_SET_PORTABLE, t) \
+  } while (0)
+#endif
+
 void bw_fill_reductions(bw_kernel_table *t);
 void bw_fill_elementwise(bw_kernel_table *t);
 void bw_fill_axis(bw_kernel_table *t);

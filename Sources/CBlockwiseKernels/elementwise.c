@@ -142,22 +142,13 @@ void bw_widen_f32(const float *src, double *dst, long n) { bw_kernels()->widen_f
 
 void bw_narrow_f64(const double *src, float *dst, long n) { bw_kernels()->narrow_f64(src, dst, n); }
 
-void bw_fill_elementwise(bw_kernel_table *t) {
-#if BW_X86
-  if (t->path == BW_PATH_AVX2) {
-    t->exp_f64 = exp_f64_avx2;
-    t->exp_f32 = exp_f32_avx2;
-    t->binary2d_f64 = binary2d_f64_avx2;
-    t->binary2d_f32 = binary2d_f32_avx2;
-    t->widen_f32 = widen_avx2;
-    t->narrow_f64 = narrow_avx2;
-    return;
-  }
-#endif
-  t->exp_f64 = exp_f64_generic;
-  t->exp_f32 = exp_f32_generic;
-  t->binary2d_f64 = binary2d_f64_generic;
-  t->binary2d_f32 = binary2d_f32_generic;
-  t->widen_f32 = widen_generic;
-  t->narrow_f64 = narrow_generic;
-}
+// This file's table entries: member, portable form, AVX2 form.
+#define BW_ELEMENTWISE_ENTRIES(X, t) \
+  X(t, exp_f64, exp_f64_generic, exp_f64_avx2)                \
+  X(t, exp_f32, exp_f32_generic, exp_f32_avx2)                \
+  X(t, binary2d_f64, binary2d_f64_generic, binary2d_f64_avx2) \
+  X(t, binary2d_f32, binary2d_f32_generic, binary2d_f32_avx2) \
+  X(t, widen_f32, widen_generic, widen_avx2)                  \
+  X(t, narrow_f64, narrow_generic, narrow_avx2)
+
+void bw_fill_elementwise(bw_kernel_table *t) { BW_FILL(t, BW_ELEMENTWISE_ENTRIES); }

@@ -450,17 +450,12 @@ static const char *const bw_reduction_names[BW_XR_COUNT] = {BW_REDUCTIONS(BW_RED
 const char *bw_reduction_name(int r) { return r >= 0 && r < BW_XR_COUNT ? bw_reduction_names[r] : NULL; }
 
 
-void bw_fill_expr_ops(bw_kernel_table *t) {
-#if BW_X86
-  if (t->path == BW_PATH_AVX2) {
-    t->expr_f64 = xk_f64_avx2;
-    t->expr_f32 = xk_f32_avx2;
-    return;
-  }
-#endif
-  t->expr_f64 = xk_f64_generic;
-  t->expr_f32 = xk_f32_generic;
-}
+// This file's table entries: member, portable form, AVX2 form.
+#define BW_EXPR_ENTRIES(X, t) \
+  X(t, expr_f64, xk_f64_generic, xk_f64_avx2) \
+  X(t, expr_f32, xk_f32_generic, xk_f32_avx2)
+
+void bw_fill_expr_ops(bw_kernel_table *t) { BW_FILL(t, BW_EXPR_ENTRIES); }
 
 void bw_expr_op_f64_on(int path, int op, long n, double *y, const double *a, long as,
                        const double *b, long bs, const double *c, long cs) {

@@ -117,13 +117,9 @@ void bw_copy2d_f32(const float *src, long src_rs, long src_cs, float *dst, long 
   copy2d_f32_scalar(src, src_rs, src_cs, dst, ldd, rows, cols);
 }
 
-void bw_fill_layout(bw_kernel_table *t) {
-  t->transpose_f64 = NULL;
-  t->transpose_f32 = NULL;
-#if BW_X86
-  if (t->path == BW_PATH_AVX2) {
-    t->transpose_f64 = transpose_f64_avx2;
-    t->transpose_f32 = transpose_f32_avx2;
-  }
-#endif
-}
+// This file's table entries: member, portable form (NULL: the scalar copy), AVX2 form.
+#define BW_LAYOUT_ENTRIES(X, t) \
+  X(t, transpose_f64, NULL, transpose_f64_avx2) \
+  X(t, transpose_f32, NULL, transpose_f32_avx2)
+
+void bw_fill_layout(bw_kernel_table *t) { BW_FILL(t, BW_LAYOUT_ENTRIES); }

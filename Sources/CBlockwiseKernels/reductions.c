@@ -280,29 +280,18 @@ double bw_log_sum_exp_leaf_f64(const double *x, long n, double *max_out) {
   return bw_kernels()->lse_leaf_f64(x, n, max_out);
 }
 
-void bw_fill_reductions(bw_kernel_table *t) {
-#if BW_X86
-  if (t->path == BW_PATH_AVX2) {
-    t->sum_f64 = sum_f64_avx2;
-    t->sum_exp_f64 = sum_exp_f64_avx2;
-    t->sum_exp_f32 = sum_exp_f32_avx2;
-    t->max_f64 = max_f64_avx2;
-    t->min_f64 = min_f64_avx2;
-    t->max_f32 = max_f32_avx2;
-    t->min_f32 = min_f32_avx2;
-    t->lse_leaf_f64 = lse_leaf_f64_avx2;
-    return;
-  }
-#endif
-  t->sum_f64 = sum_f64_generic;
-  t->sum_exp_f64 = sum_exp_f64_generic;
-  t->sum_exp_f32 = sum_exp_f32_generic;
-  t->max_f64 = max_f64_generic;
-  t->min_f64 = min_f64_generic;
-  t->max_f32 = max_f32_generic;
-  t->min_f32 = min_f32_generic;
-  t->lse_leaf_f64 = lse_leaf_f64_two_pass;
-}
+// This file's table entries: member, portable form, AVX2 form.
+#define BW_REDUCTION_ENTRIES(X, t) \
+  X(t, sum_f64, sum_f64_generic, sum_f64_avx2)                 \
+  X(t, sum_exp_f64, sum_exp_f64_generic, sum_exp_f64_avx2)     \
+  X(t, sum_exp_f32, sum_exp_f32_generic, sum_exp_f32_avx2)     \
+  X(t, max_f64, max_f64_generic, max_f64_avx2)                 \
+  X(t, min_f64, min_f64_generic, min_f64_avx2)                 \
+  X(t, max_f32, max_f32_generic, max_f32_avx2)                 \
+  X(t, min_f32, min_f32_generic, min_f32_avx2)                 \
+  X(t, lse_leaf_f64, lse_leaf_f64_two_pass, lse_leaf_f64_avx2)
+
+void bw_fill_reductions(bw_kernel_table *t) { BW_FILL(t, BW_REDUCTION_ENTRIES); }
 
 double bw_log_sum_exp_leaf_f32(const float *x, long n, double *max_out) {
   return lse_leaf_f32_two_pass(x, n, max_out);

@@ -301,16 +301,10 @@ static void stack_per_spline_generic_entry(const bw_axis *ax, const bw_axis *ay,
   stack_per_spline_generic(ax, ay, coef, n, npad, xi, yi, m, per_spline);
 }
 
-void bw_fill_spline(bw_kernel_table *t) {
-#if BW_X86
-  if (t->path == BW_PATH_AVX2) {
-    t->stack_eval = stack_eval_avx2;
-    t->stack_sum_exp = stack_sum_exp_avx2;
-    t->stack_per_spline = stack_per_spline_avx2;
-    return;
-  }
-#endif
-  t->stack_eval = stack_eval_generic;
-  t->stack_sum_exp = stack_sum_exp_generic_entry;
-  t->stack_per_spline = stack_per_spline_generic_entry;
-}
+// This file's table entries: member, portable form, AVX2 form.
+#define BW_SPLINE_ENTRIES(X, t) \
+  X(t, stack_eval, stack_eval_generic, stack_eval_avx2)                         \
+  X(t, stack_sum_exp, stack_sum_exp_generic_entry, stack_sum_exp_avx2)          \
+  X(t, stack_per_spline, stack_per_spline_generic_entry, stack_per_spline_avx2)
+
+void bw_fill_spline(bw_kernel_table *t) { BW_FILL(t, BW_SPLINE_ENTRIES); }
