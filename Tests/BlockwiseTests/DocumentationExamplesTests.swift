@@ -39,10 +39,11 @@ struct DocumentationExamplesTests {
     let rows = a[10..<20]
     let part = a[3, 0..<5], column = a[.all, 7]
     let element = a[3, 7]
+    let checked = try a.element(at: [3, 7])
     var count = 0
     for value in x { count += value >= 0 ? 1 : 0 }
     let values = Array(x), total = x.reduce(0, +)
-    #expect(rows.shape == [10, 1000] && part.shape == [5] && column.shape == [100] && element == a[3, 7])
+    #expect(rows.shape == [10, 1000] && part.shape == [5] && column.shape == [100] && element == a[3, 7] && checked == element)
     #expect(count == 101 && values == x.scalars && Swift.abs(total - 50.5) < 1e-12)
   }
 

@@ -42,6 +42,30 @@ struct NDArrayTests {
     #expect(a.scalars[14] == -1)
   }
 
+  @Test func elementAtIsCheckedAndMatchesTheSubscript() throws {
+    let a = try NDArray<Double>((0..<24).map(Double.init), shape: [2, 3, 4])
+    // Every position, against the row-major formula (not the subscript).
+    for i in 0..<2 { for j in 0..<3 { for k in 0..<4 {
+      #expect(try a.element(at: [i, j, k]) == Double((i * 3 + j) * 4 + k))
+    } } }
+    // A view with an offset: row 1's positions.
+    #expect(try a.row(1).element(at: [2, 3]) == 23)
+    #expect(try NDArray<Float>([7], shape: []).element(at: []) == 7)
+    for (bad, needle) in [
+      ([2, 0, 0], "index on axis 0: expected 0..<2 (shape [2, 3, 4]), got 2"),
+      ([0, -1, 0], "index on axis 1: expected 0..<3 (shape [2, 3, 4]), got -1"),
+      ([0, 0, 4], "index on axis 2: expected 0..<4 (shape [2, 3, 4]), got 4"),
+      ([0, 0], "expected one index per axis (3 for shape [2, 3, 4]), got 2 indices"),
+    ] {
+      do {
+        _ = try a.element(at: bad)
+        Issue.record("element(at: \(bad)) did not throw")
+      } catch let error as BlockwiseError {
+        #expect("\(error)".contains(needle), "\(error)")
+      }
+    }
+  }
+
   @Test func reshapedIsZeroCopy() throws {
     let a = try NDArray<Float>((0..<12).map(Float.init), shape: [3, 4])
     let b = try a.reshaped([2, 6])

@@ -8,19 +8,19 @@ import Blockwise
 import Foundation
 
 let cases: [(name: String, expected: String, run: () -> Void)] = [
-  ("subscript", "index 5 out of range 0..<5", {
+  ("subscript", "index on axis 0: expected 0..<5 (shape [5]), got 5", {
     let a = NDArray<Double>([1, 2, 3, 4, 5])
     print(a[5])
   }),
-  ("subscript-negative", "index -1 out of range 0..<3", {
+  ("subscript-negative", "index on axis 1: expected 0..<3 (shape [2, 3]), got -1", {
     let a = try! NDArray<Double>([1, 2, 3, 4, 5, 6], shape: [2, 3])
     print(a[1, -1])
   }),
-  ("subscript-rank", "2 indices for an array of rank 1", {
+  ("subscript-rank", "expected one index per axis (1 for shape [2]), got 2 indices", {
     let a = NDArray<Float>([1, 2])
     print(a[0, 0])
   }),
-  ("subscript-set", "index 2 out of range 0..<2", {
+  ("subscript-set", "index on axis 0: expected 0..<2 (shape [2]), got 2", {
     var a = NDArray<Double>([1, 2])
     a[2] = 3
     print(a)

@@ -157,19 +157,49 @@ public struct NDArray<Element: NDArrayScalar>: Sendable {
     }
   }
 
+  /// What is wrong with `indices` as a position of this array (expected,
+  /// then what came in), or nil when it is one: the subscript traps with
+  /// it, `element(at:)` throws it.
+  @inlinable
+  func indexProblem(_ indices: [Int]) -> BlockwiseError? {
+    if indices.count != shape.count {
+      return .invalidArgument(
+        name: "indices", expected: "one index per axis (\(shape.count) for shape \(shape))",
+        got: "\(indices.count) indices")
+    }
+    for (axis, i) in indices.enumerated() where !(i >= 0 && i < shape[axis]) {
+      return .invalidArgument(
+        name: "index on axis \(axis)", expected: "0..<\(shape[axis]) (shape \(shape))", got: "\(i)")
+    }
+    return nil
+  }
+
   @inlinable
   func flatIndex(_ indices: [Int]) -> Int {
-    require(
-      indices.count == shape.count,
-      "NDArray subscript: \(indices.count) indices for an array of rank \(shape.count)")
+    if let problem = indexProblem(indices) { blockwiseTrap("NDArray subscript: \(problem)") }
     var flat = 0
-    for (axis, i) in indices.enumerated() {
-      require(
-        i >= 0 && i < shape[axis],
-        "NDArray subscript: index \(i) out of range 0..<\(shape[axis]) on axis \(axis) of shape \(shape)")
-      flat = flat * shape[axis] + i
-    }
+    for (axis, i) in indices.enumerated() { flat = flat * shape[axis] + i }
     return flat
+  }
+
+  /// The element at `indices`, one per axis, checked: for positions that
+  /// come from data rather than from the program (the subscript traps on
+  /// an index out of range, as `Array`'s does).
+  ///
+  /// ```swift
+  /// let a = try NDArray<Double>([1, 2, 3, 4], shape: [2, 2])
+  /// try a.element(at: [1, 0])   // 3
+  /// try a.element(at: [2, 0])   // throws: index on axis 0 expected 0..<2
+  /// ```
+  ///
+  /// - Parameter indices: One index per axis, each within its axis.
+  /// - Returns: The element.
+  /// - Throws: `BlockwiseError.invalidArgument` naming the axis, its range
+  ///   and the index, or the rank and the number of indices.
+  /// - Complexity: O(rank).
+  public func element(at indices: [Int]) throws -> Element {
+    if let problem = indexProblem(indices) { throw problem }
+    return storage.base[offset + flatIndex(indices)]
   }
 
   /// The element at the given position, one index per dimension.
