@@ -157,11 +157,19 @@ static int run(const fn_t *f, int is_float) {
 int main(void) {
   x64 = malloc(N * sizeof(double)); b64 = malloc(N * sizeof(double)); y64 = malloc(N * sizeof(double));
   x32 = malloc(N * sizeof(float)); b32 = malloc(N * sizeof(float)); y32 = malloc(N * sizeof(float));
-  printf("expression functions on the %s path, %d arguments each\n", bw_isa_name(), N);
   int ok = 1;
-  for (size_t k = 0; k < sizeof(fns) / sizeof(fns[0]); k++) {
-    ok &= run(&fns[k], 0);
-    ok &= run(&fns[k], 1);
+  // Every kernel path this CPU runs, switched in process.
+  for (int path = 0; path < BW_PATH_COUNT; path++) {
+    if (!bw_path_supported(path)) {
+      printf("expression functions on the %s path: not run on this CPU\n", bw_path_name(path));
+      continue;
+    }
+    bw_path_set_for_thread(path);
+    printf("expression functions on the %s path, %d arguments each\n", bw_isa_name(), N);
+    for (size_t k = 0; k < sizeof(fns) / sizeof(fns[0]); k++) {
+      ok &= run(&fns[k], 0);
+      ok &= run(&fns[k], 1);
+    }
   }
   printf(ok ? "all within 1 ulp\n" : "SOME FUNCTION EXCEEDS 1 ULP\n");
   return ok ? 0 : 1;

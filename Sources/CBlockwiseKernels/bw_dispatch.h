@@ -1,8 +1,8 @@
-// The one dispatch table: every kernel that has a form per instruction set
-// is reached through a bw_kernel_table, filled once per path (isa.c asks
-// each source file to fill its entries) and chosen per thread
-// (bw_kernels(): the calling thread's path, which the pool hands on to its
-// workers). No kernel asks which instruction set it runs on.
+// The one dispatch table: every kernel is reached through a
+// bw_kernel_table, filled once per path from that target's instance of the
+// one kernel source (target_*.c) and chosen per thread (bw_kernels(): the
+// calling thread's path, which the pool hands on to its workers). No
+// kernel asks which instruction set it runs on.
 #ifndef BW_DISPATCH_H
 #define BW_DISPATCH_H
 
@@ -69,37 +69,26 @@ const bw_kernel_table *bw_kernels(void);
 /// The table of a path this CPU runs (the portable one for any other).
 const bw_kernel_table *bw_kernels_for(int path);
 
-// Each source file fills its entries of a path's table (isa.c calls these
-// once). The AVX2 forms exist on x86-64 only.
-//
-// A file lists its entries once, as an X-macro of
-// X(t, member, portable form, AVX2 form), and fills them with
-// BW_FILL(t, LIST): the AVX2 forms on the AVX2 path, the portable ones on
-// every other. On other architectures the AVX2 names are never expanded.
-#define BW_SET_PORTABLE(t, member, portable, avx2) (t)->member = (portable);
-#define BW_SET_AVX2(t, member, portable, avx2) (t)->member = (avx2);
-#if BW_X86
-#define BW_FILL(t, LIST)              \
-  do {                                \
-    if ((t)->path == BW_PATH_AVX2) {  \
-      LIST(BW_SET_AVX2, t)            \
-    } else {                          \
-      LIST(BW_SET_PORTABLE, t)        \
-    }                                 \
-  } while (0)
-#else
-#define BW_FILL(t, LIST) \
-  do {                   \
-    LIST(BW_SET_PORTABLE, t) \
-  } while (0)
-#endif
+// The members every target fills with its kernel k_<member> (the one
+// kernel source, kernels/*.h); transpose_* and expr_* are set apart (a
+// target may have no transposes; the expression ops are tables).
+#define BW_KERNEL_MEMBERS(X)                                                                  \
+  X(sum_f64) X(sum_exp_f64) X(sum_exp_f32) X(max_f64) X(min_f64) X(max_f32) X(min_f32)          \
+  X(lse_leaf_f64) X(exp_f64) X(exp_f32) X(binary2d_f64) X(binary2d_f32) X(widen_f32)            \
+  X(narrow_f64) X(rows_sum_f64) X(rows_sum_f32) X(rows_sum_exp_f64) X(rows_sum_exp_f32)         \
+  X(rows_max_f64) X(rows_min_f64) X(rows_max_f32) X(rows_min_f32) X(stack_eval)                 \
+  X(stack_sum_exp) X(stack_per_spline) X(bspline_stack_values) X(bspline_stack_sum_exp)
 
-void bw_fill_reductions(bw_kernel_table *t);
-void bw_fill_elementwise(bw_kernel_table *t);
-void bw_fill_axis(bw_kernel_table *t);
-void bw_fill_layout(bw_kernel_table *t);
-void bw_fill_spline(bw_kernel_table *t);
-void bw_fill_bspline(bw_kernel_table *t);
-void bw_fill_expr_ops(bw_kernel_table *t);
+// Each target file (target_<name>.c) fills a table with its instance of
+// every kernel; isa.c calls these once. The x86 targets exist on x86-64
+// builds only, NEON on aarch64 builds only.
+void bw_fill_generic(bw_kernel_table *t);
+#if defined(__x86_64__)
+void bw_fill_avx2(bw_kernel_table *t);
+void bw_fill_avx512(bw_kernel_table *t);
+#endif
+#if defined(__aarch64__)
+void bw_fill_neon(bw_kernel_table *t);
+#endif
 
 #endif

@@ -1,5 +1,6 @@
-// Shared inline pieces of the kernels: the exp polynomial in its AVX2 and
-// portable forms, so the spline kernels fuse exp without a call per value.
+// Scalar pieces every target's kernels share: the exp constants and the
+// scalar full-range exp (the vector form over the layer is
+// vec/bw_vec_exp.h), the spline cell lookup, and compiler conventions.
 #ifndef BW_INTERNAL_H
 #define BW_INTERNAL_H
 
@@ -19,17 +20,13 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-// The AVX2+FMA forms exist on x86-64 only; every intrinsic sits inside
-// `#if BW_X86` (and BW_X86_ONLY(...) for macro-made forms), so the
-// package builds for aarch64 with the portable path.
+// The x86 targets (AVX2, AVX-512) exist on x86-64 only, the NEON target
+// on aarch64 only; their intrinsics are included by their own target
+// files (target_*.c), so this header builds anywhere.
 #if defined(__x86_64__)
 #define BW_X86 1
-#include <immintrin.h>
-#define BW_AVX2 __attribute__((target("avx2,fma")))
-#define BW_X86_ONLY(...) __VA_ARGS__
 #else
 #define BW_X86 0
-#define BW_X86_ONLY(...)
 #endif
 
 // Loops whose output may be one of their inputs exactly (in-place forms,
@@ -43,9 +40,8 @@
 #define BW_IVDEP
 #endif
 
-// One kernel body, compiled for each path: a static inline body marked
-// always_inline and a wrapper per target, so the AVX2 copy is vectorised
-// with 256-bit registers and the portable copy with the baseline ISA.
+// Bodies inlined into each target's kernels (so each copy is compiled,
+// and vectorised, for that target).
 #define BW_INLINE static inline __attribute__((always_inline))
 
 // exp(x) = 2^(k/4) * exp(r), k = round(4x / ln 2), r = x - k ln2/4, so
@@ -179,144 +175,12 @@ static inline double bw_exp1_for_f32(double x) {
   return e * s;
 }
 
-#if BW_X86
-// MARK: AVX2 + FMA
-
-/// The fast path's constants as full vectors. Kernels that keep many values
-/// live (the spline stacks) pass this table through `bw_exp_consts_opaque`,
-/// so the compiler cannot see the values and uses them as memory operands
-/// instead of broadcasting each into one of the 16 vector registers; in the
-/// stack loop that removed a spill and a dozen register moves per vector
-/// (3-5% faster W1 on the dev machine).
-typedef struct {
-  __m256d shifter, log2e4, ln2_4_hi, ln2_4_lo, m8, m7, m6, m5, m4, m3, m2, tail;
-  __m256i bits, word_hi;
-} bw_exp_consts;
-
-#define BW_SPLAT4(v) {v, v, v, v}
-static const bw_exp_consts bw_exp_k __attribute__((aligned(32))) = {
-    BW_SPLAT4(6755399441055744.0),  // 1.5 * 2^52: adding rounds to an integer
-    BW_SPLAT4(BW_4_LOG2E), BW_SPLAT4(BW_LN2_4_HI), BW_SPLAT4(BW_LN2_4_LO),
-    BW_SPLAT4(BW_M8), BW_SPLAT4(BW_M7), BW_SPLAT4(BW_M6), BW_SPLAT4(BW_M5),
-    BW_SPLAT4(BW_M4), BW_SPLAT4(BW_M3), BW_SPLAT4(BW_M2),
-    {BW_T4_TAIL_0, BW_T4_TAIL_1, BW_T4_TAIL_2, BW_T4_TAIL_3},
-    {BW_T4_0, BW_T4_1, BW_T4_2, BW_T4_3},
-    BW_SPLAT4(1LL << 32)};
-
-/// `&bw_exp_k`, hidden from the optimiser (see bw_exp_consts).
-static inline const bw_exp_consts *bw_exp_consts_opaque(void) {
-  const bw_exp_consts *k = &bw_exp_k;
-  __asm__("" : "+r"(k));
-  return k;
-}
-
-/// exp of 4 doubles, each with |x| <= BW_EXP_FAST (708), or NaN (NaN out).
-/// Callers check the range: per vector (`bw_exp4`), per block (the array
-/// kernels) or once per spline stack, whose values are bounded by its grid.
-/// Measured worst 0.69 ulp (4M arguments in [-708, 708] against expl).
-BW_AVX2 static inline __m256d bw_exp4_core_k(__m256d x, const bw_exp_consts *K) {
-  __m256d kd = _mm256_fmadd_pd(x, K->log2e4, K->shifter);
-  __m256d k = _mm256_sub_pd(kd, K->shifter);
-  __m256d r = _mm256_fnmadd_pd(k, K->ln2_4_hi, x);  // exact
-  r = _mm256_fnmadd_pd(k, K->ln2_4_lo, r);
-  // k sits in the low mantissa bits of kd. vpermd selects 32-bit words by
-  // the low 3 bits of each index, so lane j = k & 3 wants words (2j, 2j+1).
-  __m256i kb = _mm256_castpd_si256(kd);
-  __m256i w = _mm256_shuffle_epi32(_mm256_slli_epi64(kb, 1), _MM_SHUFFLE(2, 2, 0, 0));
-  __m256i idx = _mm256_add_epi32(w, K->word_hi);
-  __m256i tb = _mm256_permutevar8x32_epi32(K->bits, idx);
-  __m256d tail = _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(K->tail), idx));
-  // (k << 50) wraps to the two's complement k; added to the table's bits it
-  // gives 2^n T_j, a normal double for |x| <= 708.
-  __m256d sc = _mm256_castsi256_pd(_mm256_add_epi64(tb, _mm256_slli_epi64(kb, 50)));
-  // q(r) in three short independent pieces joined by r^2. The kernel runs
-  // well below the FMA ports' rate (Zen 3 issues 256-bit FMAs at full rate:
-  // 7.3 per ns measured), and both the operation count and the dependency
-  // chain have mattered. Dev machine, exp of an in-cache array: the earlier
-  // degree-11 polynomial without a table took 2.06 ns with Horner and
-  // 1.25 ns with Estrin; this takes 0.95 ns. A further Estrin split (one
-  // more multiply, four cycles less chain) measured no faster.
-  __m256d r2 = _mm256_mul_pd(r, r);
-  __m256d a = _mm256_fmadd_pd(_mm256_fmadd_pd(K->m8, r, K->m7), r, K->m6);
-  __m256d b = _mm256_fmadd_pd(K->m5, r, K->m4);
-  __m256d c = _mm256_fmadd_pd(K->m3, r, K->m2);
-  __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(a, r2, b), r2, c);
-  __m256d p = _mm256_fmadd_pd(q, r2, _mm256_add_pd(r, tail));
-  return _mm256_fmadd_pd(sc, p, sc);  // 2^n T_j (1 + p), one rounding
-}
-
-/// `bw_exp4_core_k` with the constants visible to the compiler.
-BW_AVX2 static inline __m256d bw_exp4_core(__m256d x) { return bw_exp4_core_k(x, &bw_exp_k); }
-
-/// True when every lane satisfies the fast path's |x| <= 708 (false for NaN).
-BW_AVX2 static inline int bw_exp4_in_range(__m256d x) {
-  __m256d ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
-  return _mm256_movemask_pd(_mm256_cmp_pd(ax, _mm256_set1_pd(BW_EXP_FAST), _CMP_LE_OQ)) == 0xF;
-}
-
-/// exp of 4 doubles, any input. Lanes outside the fast range (overflow,
-/// subnormal results, infinities, NaN) are rare and go through `bw_exp1`.
-BW_AVX2 static inline __m256d bw_exp4(__m256d x) {
-  if (__builtin_expect(bw_exp4_in_range(x), 1)) return bw_exp4_core(x);
-  double t[4];
-  _mm256_storeu_pd(t, x);
-  for (int l = 0; l < 4; l++) t[l] = bw_exp1(t[l]);
-  return _mm256_loadu_pd(t);
-}
-
-// Array kernels check the range once per chunk of BW_EXP_CHUNK values
-// (bw_policy.h).
-
-/// Whether x[i] - shift lies in the fast range for every i < len (len a
-/// multiple of 4). NaN elements are ignored: the fast path returns NaN for
-/// them, as it should. Subtraction rounds monotonically, so bounding the
-/// extremes bounds every element.
-BW_AVX2 static inline int bw_chunk_in_range(const double *x, long len, __m256d shift) {
-  __m256d lo = shift, hi = shift;
-  for (long k = 0; k < len; k += 4) {
-    __m256d v = _mm256_loadu_pd(x + k);
-    lo = _mm256_min_pd(v, lo);  // second operand returned when v is NaN
-    hi = _mm256_max_pd(v, hi);
-  }
-  __m256d ok = _mm256_and_pd(
-      _mm256_cmp_pd(_mm256_sub_pd(hi, shift), _mm256_set1_pd(BW_EXP_FAST), _CMP_LE_OQ),
-      _mm256_cmp_pd(_mm256_sub_pd(lo, shift), _mm256_set1_pd(-BW_EXP_FAST), _CMP_GE_OQ));
-  return _mm256_movemask_pd(ok) == 0xF;
-}
-
-BW_AVX2 static inline __m256d bw_exp4_for_f32(__m256d x) {
-  x = _mm256_min_pd(_mm256_set1_pd(89.0), _mm256_max_pd(_mm256_set1_pd(-104.0), x));
-  __m256d n = _mm256_round_pd(_mm256_mul_pd(x, _mm256_set1_pd(BW_LOG2E)),
-                              _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(BW_LN2_HI), x);
-  r = _mm256_fnmadd_pd(n, _mm256_set1_pd(BW_LN2_LO), r);
-  __m256d r2 = _mm256_mul_pd(r, r);
-  __m256d p23 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C3), r, _mm256_set1_pd(BW_C2));
-  __m256d p45 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C5), r, _mm256_set1_pd(BW_C4));
-  __m256d p67 = _mm256_fmadd_pd(_mm256_set1_pd(BW_C7), r, _mm256_set1_pd(BW_C6));
-  __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(BW_C8), r2, p67), _mm256_mul_pd(r2, r2),
-                              _mm256_fmadd_pd(p45, r2, p23));
-  __m256d e = _mm256_add_pd(_mm256_set1_pd(1.0), _mm256_fmadd_pd(q, r2, r));
-  __m128i ni = _mm256_cvtpd_epi32(n);
-  __m256d s = _mm256_castsi256_pd(
-      _mm256_slli_epi64(_mm256_cvtepi32_epi64(_mm_add_epi32(ni, _mm_set1_epi32(1023))), 52));
-  return _mm256_mul_pd(e, s);
-}
-
-/// Horizontal sum of 4 lanes in a fixed order: (l0 + l1) + (l2 + l3).
-BW_AVX2 static inline double bw_hsum4(__m256d v) {
-  double t[4];
-  _mm256_storeu_pd(t, v);
-  return (t[0] + t[1]) + (t[2] + t[3]);
-}
-
-/// Lane mask for the first k (0..4) lanes.
-BW_AVX2 static inline __m256i bw_mask4(long k) {
-  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(k), _mm256_set_epi64x(3, 2, 1, 0));
-}
-
-
-#endif  // BW_X86
+// The vector exp's constants as the initialiser of a target's
+// bw_vexp_k (vec/bw_vec_*.h), each splat by the target's SPLAT.
+#define BW_VEXP_COMMON(SPLAT)                                                        \
+  SPLAT(6755399441055744.0), /* 1.5 * 2^52: adding rounds to an integer */          \
+      SPLAT(BW_4_LOG2E), SPLAT(BW_LN2_4_HI), SPLAT(BW_LN2_4_LO), SPLAT(BW_M8), SPLAT(BW_M7), \
+      SPLAT(BW_M6), SPLAT(BW_M5), SPLAT(BW_M4), SPLAT(BW_M3), SPLAT(BW_M2)
 
 // MARK: spline axes
 
@@ -346,5 +210,141 @@ __attribute__((always_inline)) static inline long bw_cell(const bw_axis *a, doub
   }
   return lo;
 }
+
+
+// MARK: bilinear cells
+
+static inline double bw_clamp(double v, double lo, double hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+// Cell and fractional offsets of one point; returns 0 for a NaN coordinate.
+__attribute__((always_inline)) static inline int bw_locate(const bw_axis *ax, const bw_axis *ay, double x, double y,
+                            long *cell, double *tx, double *ty) {
+  if (x != x || y != y) return 0;
+  x = bw_clamp(x, ax->lo, ax->hi);
+  y = bw_clamp(y, ay->lo, ay->hi);
+  long i = bw_cell(ax, x), j = bw_cell(ay, y);
+  *tx = (x - ax->knots[i]) * ax->inv_width[i];
+  *ty = (y - ay->knots[j]) * ay->inv_width[j];
+  *cell = i * (ay->n - 1) + j;
+  return 1;
+}
+
+// MARK: B-spline pieces (bspline.c and every target's stack kernels)
+
+// Breakpoint intervals are located with bw_cell, the bilinear splines'
+// lookup, on the axis of breakpoints t[k..n-k-1].
+
+// de Boor's recursion (FITPACK's fpbspl): h[0..j] the degree-j B-splines
+// non-zero on [t[l], t[l+1]), raised one degree per step. With the axis's
+// table of reciprocal knot spans the divisions become multiplies (one more
+// rounding of the span, 0.5 ulp); k is a constant in each instance, so the
+// loops unroll.
+// `fused` (a constant per instance): targets whose multiply-add is fused
+// (BW_V_FMA) raise the degree with one fused multiply-add per step; the
+// generic target rounds the product and the sum apart, on every
+// architecture alike.
+BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, const int k, const int fused) {
+  const bw_axis *br = a->breaks;
+  if (x < br->lo) x = br->lo;
+  if (x > br->hi) x = br->hi;
+  long c = bw_cell(br, x);
+  long l = c + k;  // t[l] <= x < t[l+1]
+  const double *t = a->t;
+  const double *inv = a->inv_span ? a->inv_span + c * (k * (k + 1) / 2) : 0;
+  double hh[BW_BSPLINE_MAX_DEGREE + 1];
+  h[0] = 1.0;
+  for (int j = 1; j <= k; j++) {
+    for (int i = 0; i < j; i++) hh[i] = h[i];
+    h[0] = 0.0;
+    for (int i = 1; i <= j; i++) {
+      double tl = t[l + i], tr = t[l + i - j];
+      double f = inv ? hh[i - 1] * inv[(j - 1) * j / 2 + i - 1] : hh[i - 1] / (tl - tr);
+      if (fused) h[i - 1] = fma(f, tl - x, h[i - 1]);
+      else h[i - 1] += f * (tl - x);
+      h[i] = f * (x - tr);
+    }
+  }
+  return c;
+}
+
+// How a B-spline stack leaf is ordered for its fused sum (see bspline.c).
+static inline long bs_buckets(const bw_bspline_axis *ax, const bw_bspline_axis *ay, long m, int *by_cell) {
+  long ncx = ax->breaks->n - 1, ncy = ay->breaks->n - 1;
+  if (ncx * ncy <= 4 * m) { *by_cell = 1; return ncx * ncy + 1; }
+  if (ncx <= 4 * m) { *by_cell = 0; return ncx + 1; }
+  *by_cell = -1;  // no sort: too many buckets to be worth it
+  return 1;
+}
+
+BW_INLINE long bs_key(const bw_bspline_axis *ax, const bw_bspline_axis *ay, double x, double y, int by_cell,
+                      long ncy, long nan_key) {
+  if (x != x || y != y) return nan_key;
+  if (by_cell < 0) return 0;
+  const bw_axis *bx = ax->breaks;
+  double cx = x < bx->lo ? bx->lo : (x > bx->hi ? bx->hi : x);
+  long i = bw_cell(bx, cx);
+  if (!by_cell) return i;
+  const bw_axis *byy = ay->breaks;
+  double cy = y < byy->lo ? byy->lo : (y > byy->hi ? byy->hi : y);
+  return i * ncy + bw_cell(byy, cy);
+}
+
+// The leaf's point order: stable counting sort by key (NaN points last).
+static inline void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *xi, const double *yi,
+                     long m, int32_t *key, int32_t *order, int32_t *count, long buckets, int by_cell) {
+  long ncy = ay->breaks->n - 1;
+  for (long b = 0; b <= buckets; b++) count[b] = 0;
+  for (long p = 0; p < m; p++) {
+    key[p] = (int32_t)bs_key(ax, ay, xi[p], yi[p], by_cell, ncy, buckets - 1);
+    count[key[p] + 1]++;
+  }
+  for (long b = 1; b <= buckets; b++) count[b] += count[b - 1];
+  for (long p = 0; p < m; p++) order[count[key[p]]++] = (int32_t)p;
+}
+
+// MARK: chunk sums
+
+/// Sums of a leaf's chunks, added pairwise at the end: a fixed order for a
+/// given number of chunks. (Leaves are far shorter than
+/// BW_LEAF_PARTS_MAX chunks; past it the parts are folded, still in a
+/// fixed order.)
+typedef struct {
+  double parts[BW_LEAF_PARTS_MAX];
+  long count;
+} bw_chunk_sums;
+
+static inline void bw_chunk_sums_init(bw_chunk_sums *s) { s->count = 0; }
+
+static inline void bw_chunk_sums_add(bw_chunk_sums *s, double v) {
+  if (s->count == BW_LEAF_PARTS_MAX) {
+    s->parts[0] = bw_pairwise_sum(s->parts, s->count);
+    s->count = 1;
+  }
+  s->parts[s->count++] = v;
+}
+
+static inline double bw_chunk_sums_total(const bw_chunk_sums *s) { return bw_pairwise_sum(s->parts, s->count); }
+
+/// sum of exp(value) over m points of one spline, whose values at points
+/// (xi[p], yi[p]) EVAL(ax, ay, coef, xi, yi, out, len) writes: values
+/// formed BW_SPLINE_SUM_CHUNK at a time into a stack buffer, exp-summed by
+/// the calling thread's target, chunk sums added pairwise
+/// (bw_chunk_sums). The one driver of the single splines' fused sums
+/// (bilinear and B-spline); a statement expression, so EVAL is a direct
+/// call.
+#define BW_CHUNKED_SUM_EXP(EVAL, ax, ay, coef, xi, yi, m)                  \
+  ({                                                                      \
+    double buf_[BW_SPLINE_SUM_CHUNK];                                     \
+    bw_chunk_sums sums_;                                                  \
+    bw_chunk_sums_init(&sums_);                                           \
+    for (long p_ = 0; p_ < (m); p_ += BW_SPLINE_SUM_CHUNK) {              \
+      long len_ = (m) - p_ < BW_SPLINE_SUM_CHUNK ? (m) - p_ : BW_SPLINE_SUM_CHUNK; \
+      EVAL(ax, ay, coef, (xi) + p_, (yi) + p_, buf_, len_);               \
+      bw_chunk_sums_add(&sums_, bw_sum_exp_f64(buf_, len_, 0.0));         \
+    }                                                                     \
+    bw_chunk_sums_total(&sums_);                                          \
+  })
 
 #endif

@@ -113,23 +113,18 @@ static void bw_isa_detect(void) {
   int path = bw_best_path();
   const char *forced = getenv("BLOCKWISE_ISA");
   if (forced && *forced) {
-    // The names users write; each maps to a path of this build, or to none
-    // yet (then the best path runs, and one line says so).
-    static const struct { const char *name; int path; const char *cpu; } names[] = {
-        {"generic", BW_PATH_GENERIC, NULL}, {"avx2", BW_PATH_AVX2, "AVX2 and FMA"},
-        {"avx2-fma", BW_PATH_AVX2, "AVX2 and FMA"}, {"avx512", -1, "AVX-512"}, {"neon", -1, "NEON"}};
+    // The names users write, each a path; one this CPU (or build) cannot
+    // run falls back to the best it can, and one line says so.
+    static const struct { const char *name; int path; } names[] = {
+        {"generic", BW_PATH_GENERIC}, {"avx2", BW_PATH_AVX2}, {"avx2-fma", BW_PATH_AVX2},
+        {"avx512", BW_PATH_AVX512}, {"neon", BW_PATH_NEON}};
     int found = -2;
-    const char *cpu = NULL;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-      if (strcmp(forced, names[k].name) == 0) { found = names[k].path; cpu = names[k].cpu; }
+      if (strcmp(forced, names[k].name) == 0) found = names[k].path;
     char line[256];
     if (found == -2) {
       snprintf(line, sizeof line, "blockwise: BLOCKWISE_ISA=%s: expected avx512, avx2, neon or generic; using %s",
                forced, bw_path_name(path));
-      bw_report(line);
-    } else if (found == -1) {
-      snprintf(line, sizeof line, "blockwise: BLOCKWISE_ISA=%s: this build has no %s kernels; using %s", forced,
-               cpu, bw_path_name(path));
       bw_report(line);
     } else if (!bw_path_supported(found)) {
       snprintf(line, sizeof line, "blockwise: BLOCKWISE_ISA=%s: this CPU (%s) cannot run it; using %s", forced,
@@ -172,16 +167,18 @@ static pthread_once_t bw_tables_once = PTHREAD_ONCE_INIT;
 static void bw_tables_fill(void) {
   for (int p = 0; p < BW_PATH_COUNT; p++) {
     bw_kernel_table *t = &bw_tables[p];
-    // A path this build has no kernels for gets the portable ones (it is
+    // A path this build or CPU cannot run gets the generic kernels (it is
     // never selected: bw_path_supported says no).
-    t->path = bw_path_supported(p) ? p : BW_PATH_GENERIC;
-    bw_fill_reductions(t);
-    bw_fill_elementwise(t);
-    bw_fill_axis(t);
-    bw_fill_layout(t);
-    bw_fill_spline(t);
-    bw_fill_bspline(t);
-    bw_fill_expr_ops(t);
+    bw_fill_generic(t);
+    if (bw_path_supported(p)) {
+#if defined(__x86_64__)
+      if (p == BW_PATH_AVX2) bw_fill_avx2(t);
+      if (p == BW_PATH_AVX512) bw_fill_avx512(t);
+#endif
+#if defined(__aarch64__)
+      if (p == BW_PATH_NEON) bw_fill_neon(t);
+#endif
+    }
     t->path = p;
   }
 }
@@ -206,6 +203,8 @@ const char *bw_path_name(int path) {
   switch (path) {
   case BW_PATH_GENERIC: return "generic";
   case BW_PATH_AVX2: return "avx2-fma";
+  case BW_PATH_AVX512: return "avx512";
+  case BW_PATH_NEON: return "neon";
   default: return NULL;
   }
 }
@@ -213,7 +212,9 @@ const char *bw_path_name(int path) {
 int bw_path_supported(int path) {
   switch (path) {
   case BW_PATH_GENERIC: return 1;
-  case BW_PATH_AVX2: return bw_cpu_get().avx2_fma;  // kernels built on x86-64 only
+  case BW_PATH_AVX2: return bw_cpu_get().avx2_fma;  // x86-64 builds only (never set elsewhere)
+  case BW_PATH_AVX512: return bw_cpu_get().avx512;
+  case BW_PATH_NEON: return bw_cpu_get().neon;      // aarch64 builds only
   default: return 0;
   }
 }

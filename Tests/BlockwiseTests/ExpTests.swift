@@ -55,6 +55,34 @@ struct ExpTests {
     return (worst, at, worstNormal)
   }
 
+  /// An element's exp depends on that element alone: the same bits whether
+  /// it sits among arguments outside exp's fast range (overflow, subnormal
+  /// results, NaN) or alone, at any offset, on every kernel path. (Before
+  /// the one-source rework, a vector with one such lane sent all of its
+  /// lanes to the scalar form.)
+  @Test func elementResultsDoNotDependOnNeighbours() throws {
+    let specials = specialExpCases(Double.self)
+    var g = SeededGenerator(seed: 41)
+    var values = [Double]()
+    for i in 0..<301 {
+      values.append(i % 3 == 0 ? specials[i % specials.count] : Double.random(in: -700...700, using: &g))
+    }
+    try withEachKernelPath { path in
+      let together = NDArray(values).exp().scalars
+      for (i, x) in values.enumerated() {
+        let alone = NDArray([x]).exp().scalars[0]
+        #expect(together[i].bitPattern == alone.bitPattern || (together[i].isNaN && alone.isNaN),
+                "\(path): exp(\(x)) at index \(i) is \(together[i]) among neighbours, \(alone) alone")
+      }
+      // And at every offset inside a vector.
+      for shift in 1..<8 {
+        let shifted = NDArray(Array(values.dropFirst(shift))).exp().scalars
+        #expect(zip(shifted, together.dropFirst(shift)).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) },
+                "\(path): exp results change when the array starts \(shift) elements later")
+      }
+    }
+  }
+
   @Test func doubleWithinOneUlpOnAMillionArguments() {
     let w = worstUlp(Double.self, expArguments(Double.self, count: 1_000_000, seed: 11))
     print("exp Double [\(kernelISA)]: worst error \(w.all) ulp at x = \(w.at); normal results: \(w.normal) ulp")

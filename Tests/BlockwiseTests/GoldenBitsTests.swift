@@ -116,11 +116,22 @@ struct GoldenBitsTests {
     print("golden bits: \(checked.joined(separator: ", ")) reproduced")
   }
 
-  /// `make golden-bits` sets BLOCKWISE_GOLDEN_WRITE to re-record the file.
+  /// `make golden-bits` sets BLOCKWISE_GOLDEN_WRITE to re-record the file,
+  /// and BLOCKWISE_GOLDEN_PATHS (comma-separated) to re-record only those
+  /// paths. Paths not re-recorded (or not run on this CPU) keep their bits.
   @Test func record() throws {
-    guard let path = ProcessInfo.processInfo.environment["BLOCKWISE_GOLDEN_WRITE"] else { return }
+    let env = ProcessInfo.processInfo.environment
+    guard let path = env["BLOCKWISE_GOLDEN_WRITE"] else { return }
+    let only = env["BLOCKWISE_GOLDEN_PATHS"].flatMap { $0.isEmpty ? nil : Set($0.split(separator: ",").map(String.init)) }
     var all: [String: Any] = [:]
-    try withEachKernelPath { isa in all[isa] = try goldenCases() }
+    if let old = try? Data(contentsOf: URL(fileURLWithPath: path)),
+      let json = try JSONSerialization.jsonObject(with: old) as? [String: Any]
+    {
+      all = json
+    }
+    try withEachKernelPath { isa in
+      if only == nil || only!.contains(isa) { all[isa] = try goldenCases() }
+    }
     let data = try JSONSerialization.data(withJSONObject: all, options: [.prettyPrinted, .sortedKeys])
     try data.write(to: URL(fileURLWithPath: path))
     print("golden bits written to \(path) for \(all.keys.sorted())")

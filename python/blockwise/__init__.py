@@ -34,5 +34,5 @@ __all__ = [
 
 
 def kernel_isa():
-    """The kernel path in use: 'avx2-fma' or 'generic'."""
+    """The kernel path in use: 'avx512', 'avx2-fma', 'neon' or 'generic'."""
     return _lib.lib.blockwise_kernel_isa().decode()

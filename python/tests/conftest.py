@@ -12,7 +12,7 @@ def library_under_test():
     import blockwise
 
     assert blockwise.__version__.count(".") == 2, blockwise.__version__
-    assert blockwise.kernel_isa() in ("avx2-fma", "generic"), blockwise.kernel_isa()
+    assert blockwise.kernel_isa() in ("avx512", "avx2-fma", "neon", "generic"), blockwise.kernel_isa()
     forced = os.environ.get("BLOCKWISE_ISA")
     if forced == "generic":
         assert blockwise.kernel_isa() == "generic"

@@ -1,7 +1,11 @@
 internal import CBLAS
 internal import CBlockwiseKernels
 
-/// The kernel path in use: "avx2-fma" or "generic" (`BLOCKWISE_ISA=generic`).
+/// The kernel path in use: "avx512", "avx2-fma", "neon" or "generic", the
+/// best the CPU runs unless `BLOCKWISE_ISA=avx512|avx2|neon|generic` names
+/// another (one the CPU cannot run falls back to the best it can, with one
+/// line on stderr). Every path is the same kernel source compiled for that
+/// vector target.
 public var kernelISA: String { String(cString: bw_isa_name()) }
 
 /// Whether the C kernels were compiled with optimisation.

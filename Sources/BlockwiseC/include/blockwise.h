@@ -71,8 +71,8 @@ const char *blockwise_last_error(void);
 /* The library's version, "major.minor.patch". */
 const char *blockwise_version(void);
 
-/* The kernel path in use: "avx2-fma" or "generic" (BLOCKWISE_ISA=generic
-   forces the portable one). */
+/* The kernel path in use: "avx512", "avx2-fma", "neon" or "generic"
+   (BLOCKWISE_ISA=avx512|avx2|neon|generic forces one the CPU runs). */
 const char *blockwise_kernel_isa(void);
 
 /* MARK: - Threads */

@@ -16,13 +16,17 @@ extern "C" {
 
 // MARK: - Instruction-set dispatch and build facts
 
-/// The calling thread's kernel path: "avx2-fma" or "generic". Chosen once
-/// from CPUID; `BLOCKWISE_ISA=generic` forces the portable path.
+/// The calling thread's kernel path: "avx512", "avx2-fma", "neon" or
+/// "generic". Chosen once from CPUID and XGETBV (x86-64) or
+/// getauxval(AT_HWCAP) (aarch64); `BLOCKWISE_ISA=avx512|avx2|neon|generic`
+/// forces one (a path the CPU cannot run falls back to the best it can,
+/// with one line on stderr).
 const char *bw_isa_name(void);
 /// The kernel paths, numbered for tests that run every path in one
 /// process (the process-wide choice above is unaffected).
-typedef enum { BW_PATH_GENERIC = 0, BW_PATH_AVX2 = 1, BW_PATH_COUNT = 2 } bw_path;
-/// "generic" or "avx2-fma"; NULL outside bw_path.
+/// Each is the one kernel source compiled for a vector target.
+typedef enum { BW_PATH_GENERIC = 0, BW_PATH_AVX2 = 1, BW_PATH_AVX512 = 2, BW_PATH_NEON = 3, BW_PATH_COUNT = 4 } bw_path;
+/// "generic", "avx2-fma", "avx512" or "neon"; NULL outside bw_path.
 const char *bw_path_name(int path);
 /// 1 when this CPU (and build) can run the path.
 int bw_path_supported(int path);

@@ -1,0 +1,147 @@
+// Bilinear spline stacks, written once over the vector layer: for a stack
+// of splines on one grid, a point's n values come from four contiguous runs
+// of per-cell coefficients [cell][A|B|C|D][spline], so the inner loop is a
+// broadcast of (tx, ty) and unit-stride loads over the splines, with exp
+// fused and no gathers (see spline.c for the layout and the measurements).
+
+/// Values of splines k .. k + L - 1 at offsets (tx, ty) of the cell whose
+/// runs start at A: (A + ty C) + tx (B + ty D), fused where the target
+/// fuses. The last vector reads only the first `lanes` splines.
+BW_VFN bw_vd k_stack_value(const double *A, long npad, long k, long lanes, bw_vd vtx, bw_vd vty) {
+  const double *B = A + npad, *C = B + npad, *D = C + npad;
+  bw_vd a, b, c, d;
+  if (lanes >= BW_VD_LANES) {
+    a = vd_load(A + k), b = vd_load(B + k), c = vd_load(C + k), d = vd_load(D + k);
+  } else {
+    a = vd_load_first(A + k, lanes), b = vd_load_first(B + k, lanes);
+    c = vd_load_first(C + k, lanes), d = vd_load_first(D + k, lanes);
+  }
+  bw_vd lo = vd_mul_add(vty, c, a);
+  bw_vd hi = vd_mul_add(vty, d, b);
+  return vd_mul_add(vtx, hi, lo);
+}
+
+static void k_stack_eval(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
+                         const double *xi, const double *yi, long m, double *out, long ldo) {
+  double t[BW_VD_LANES];
+  for (long p = 0; p < m; p++) {
+    long c;
+    double tx, ty;
+    if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {
+      for (long k = 0; k < n; k++) out[k * ldo + p] = NAN;
+      continue;
+    }
+    const double *A = coef + 4 * npad * c;
+    bw_vd vtx = vd_set1(tx), vty = vd_set1(ty);
+    for (long k = 0; k < n; k += BW_VD_LANES) {
+      long lanes = n - k < BW_VD_LANES ? n - k : BW_VD_LANES;
+      vd_store(t, k_stack_value(A, npad, k, lanes, vtx, vty));
+      for (long l = 0; l < lanes; l++) out[(k + l) * ldo + p] = t[l];
+    }
+  }
+}
+
+// Touches the coefficient runs of a cell so they arrive while the current
+// point computes: random cells otherwise stall on L3 for every point.
+BW_VFN void k_prefetch_cell(const double *coef, long npad, long cell) {
+  const char *p = (const char *)(coef + 4 * npad * cell);
+  long bytes = 4 * npad * (long)sizeof(double);
+  for (long off = 0; off < bytes; off += 64) bw_prefetch(p + off);
+}
+
+// exp of spline values: unchecked when the grid bounds them (see
+// BW_STACK_EXP_BOUND), else checked per vector.
+#define BW_STACK_EXP(v) (bounded ? vd_exp_core_k(v, K) : vd_exp(v))
+
+// `bounded` is a compile-time constant in each caller below, so each gets a
+// loop with no per-vector range check or none of the branches for it.
+BW_VFN double k_stack_sum_exp_body(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
+                                   const int bounded, const double *xi, const double *yi, long m) {
+  // One accumulator, one vector per step: with the exp constants this is
+  // what fits the 16 vector registers of AVX2 without spills.
+  bw_vd acc = vd_zero();
+  const bw_vexp_k *K = vd_exp_consts_opaque();
+  long full = n - n % BW_VD_LANES;
+  bw_md tail_mask = md_first(n - full);
+  long c_next = 0;
+  double tx_next = 0, ty_next = 0;
+  int ok_next = m > 0 ? bw_locate(ax, ay, xi[0], yi[0], &c_next, &tx_next, &ty_next) : 0;
+  for (long p = 0; p < m; p++) {
+    long c = c_next;
+    double tx = tx_next, ty = ty_next;
+    int ok = ok_next;
+    if (p + 1 < m) {
+      ok_next = bw_locate(ax, ay, xi[p + 1], yi[p + 1], &c_next, &tx_next, &ty_next);
+      if (ok_next) k_prefetch_cell(coef, npad, c_next);
+    }
+    if (!ok) {
+      acc = vd_add(acc, vd_set1(NAN));
+      continue;
+    }
+    const double *A = coef + 4 * npad * c;
+    bw_vd vtx = vd_set1(tx), vty = vd_set1(ty);
+    long k = 0;
+    for (; k < full; k += BW_VD_LANES)
+      acc = vd_add(acc, BW_STACK_EXP(k_stack_value(A, npad, k, BW_VD_LANES, vtx, vty)));
+    // The lanes past n read as zeros (in exp's fast range); the mask drops them.
+    if (k < n) acc = vd_add(acc, vd_keep(tail_mask, BW_STACK_EXP(k_stack_value(A, npad, k, n - k, vtx, vty))));
+  }
+  return vd_reduce_add(acc);
+}
+
+static double k_stack_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
+                              int bounded, const double *xi, const double *yi, long m) {
+  return bounded ? k_stack_sum_exp_body(ax, ay, coef, n, npad, 1, xi, yi, m)
+                 : k_stack_sum_exp_body(ax, ay, coef, n, npad, 0, xi, yi, m);
+}
+
+/// Kahan compensation (t - sum) - y, zeroed where t is infinite: once a sum
+/// overflows, inf - inf would turn it into NaN.
+BW_VFN bw_vd k_kahan_comp(bw_vd t, bw_vd sum, bw_vd y) {
+  return vd_keep(md_ne(vd_abs(t), vd_set1(INFINITY)), vd_sub(vd_sub(t, sum), y));
+}
+
+BW_VFN void k_stack_per_spline_body(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
+                                    const int bounded, const double *xi, const double *yi, long m, double *per) {
+  // per[] has room for 2n values: sums, then Kahan compensations. The last
+  // partial vector (n not a multiple of the lanes) is kept in registers.
+  double *comp = per + n;
+  const bw_vexp_k *K = vd_exp_consts_opaque();
+  long full = n - n % BW_VD_LANES;
+  bw_vd tail_sum = vd_zero(), tail_comp = tail_sum;
+  for (long k = 0; k < 2 * n; k++) per[k] = 0;
+  for (long p = 0; p < m; p++) {
+    long c;
+    double tx, ty;
+    if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {
+      for (long k = 0; k < full; k++) per[k] += NAN;
+      tail_sum = vd_add(tail_sum, vd_set1(NAN));
+      continue;
+    }
+    const double *A = coef + 4 * npad * c;
+    bw_vd vtx = vd_set1(tx), vty = vd_set1(ty);
+    long k = 0;
+    for (; k < full; k += BW_VD_LANES) {
+      bw_vd sum = vd_load(per + k), cm = vd_load(comp + k);
+      bw_vd y = vd_sub(BW_STACK_EXP(k_stack_value(A, npad, k, BW_VD_LANES, vtx, vty)), cm);
+      bw_vd t = vd_add(sum, y);
+      vd_store(comp + k, k_kahan_comp(t, sum, y));
+      vd_store(per + k, t);
+    }
+    if (k < n) {
+      bw_vd y = vd_sub(BW_STACK_EXP(k_stack_value(A, npad, k, n - k, vtx, vty)), tail_comp);
+      bw_vd t = vd_add(tail_sum, y);
+      tail_comp = k_kahan_comp(t, tail_sum, y);
+      tail_sum = t;
+    }
+  }
+  double t[BW_VD_LANES];
+  vd_store(t, tail_sum);
+  for (long k = full; k < n; k++) per[k] = t[k - full];
+}
+
+static void k_stack_per_spline(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
+                               int bounded, const double *xi, const double *yi, long m, double *per) {
+  if (bounded) k_stack_per_spline_body(ax, ay, coef, n, npad, 1, xi, yi, m, per);
+  else k_stack_per_spline_body(ax, ay, coef, n, npad, 0, xi, yi, m, per);
+}
