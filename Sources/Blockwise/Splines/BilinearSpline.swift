@@ -145,24 +145,9 @@ public struct BilinearSpline<Element: NDArrayScalar>: Sendable {
     guard gy.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "y", expected: 1, got: gy.rank) }
     let rows = gx.count, cols = gy.count
     guard out.shape == [rows, cols] else { throw BlockwiseError.shapeMismatch(expected: [rows, cols], got: out.shape) }
-    guard rows > 0 && cols > 0 else { return }
     let (ax, ay, coef) = (self.ax, self.ay, self.coef)
-    let gxs = gx.scalars.map { Double($0) }
-    let gys = gy.scalars.map { Double($0) }
-    out.withUnsafeMutableBufferPointer { o in
-      let po = SendablePointer(o.baseAddress!)
-      gys.withUnsafeBufferPointer { ys in
-        let py = SendablePointer(ys.baseAddress!)
-        let rowsPerBlock = Swift.max(1, Self.pointsPerBlock / cols)
-        ComputePool.shared.forEachBlock(count: rows, blockLength: rowsPerBlock) { r in
-          let scratch = bw_scratch(2 * cols * 8)!.assumingMemoryBound(to: Double.self)
-          for i in r {
-            scratch.update(repeating: gxs[i], count: cols)
-            bw_spline_eval(ax.axis, ay.axis, coef.base, scratch, UnsafePointer(py.raw), scratch + cols, cols)
-            Element._bwNarrow(scratch + cols, po.advanced(by: i * cols), cols)
-          }
-        }
-      }
+    evaluateGridRows(x: gx, y: gy, into: &out, pointsPerBlock: Self.pointsPerBlock) { xs, ys, values, count in
+      bw_spline_eval(ax.axis, ay.axis, coef.base, xs, ys, values, count)
     }
   }
 

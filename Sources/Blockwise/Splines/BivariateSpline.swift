@@ -179,23 +179,9 @@ public struct BivariateSpline<Element: NDArrayScalar>: Sendable {
     guard gy.rank == 1 else { throw BlockwiseError.rankMismatch(argument: "y", expected: 1, got: gy.rank) }
     let rows = gx.count, cols = gy.count
     var out = NDArray<Element>(uninitializedShape: [rows, cols], count: rows * cols)
-    guard rows > 0 && cols > 0 else { return out }
     let (bx, by, coef) = (self.bx, self.by, self.coef)
-    let gxs = widened(gx), gys = widened(gy)
-    out.withUnsafeMutableBufferPointer { o in
-      let po = SendablePointer(o.baseAddress!)
-      gys.withUnsafeBufferPointer { ys in
-        let py = SendablePointer(UnsafeMutablePointer(mutating: ys.baseAddress!))
-        let rowsPerBlock = Swift.max(1, Self.pointsPerBlock / cols)
-        ComputePool.shared.forEachBlock(count: rows, blockLength: rowsPerBlock) { r in
-          let scratch = bw_scratch(2 * cols * 8)!.assumingMemoryBound(to: Double.self)
-          for i in r {
-            scratch.update(repeating: gxs[i], count: cols)
-            bw_bspline2d_eval(bx.axis, by.axis, coef.base, scratch, UnsafePointer(py.raw), scratch + cols, cols)
-            Element._bwNarrow(scratch + cols, po.advanced(by: i * cols), cols)
-          }
-        }
-      }
+    evaluateGridRows(x: gx, y: gy, into: &out, pointsPerBlock: Self.pointsPerBlock) { xs, ys, values, count in
+      bw_bspline2d_eval(bx.axis, by.axis, coef.base, xs, ys, values, count)
     }
     return out
   }

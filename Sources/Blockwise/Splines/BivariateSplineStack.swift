@@ -7,8 +7,9 @@ internal import CBlockwiseKernels
 ///
 /// Coefficients are stored `[i][j][spline]`, so the (kx+1)(ky+1) window of
 /// a point is that many unit-stride runs of `n` values: per point, two
-/// de Boor recursions, then broadcasts and fused multiply-adds over 4
-/// splines per AVX2 vector. `sumExp` fuses exp and the sum.
+/// de Boor recursions, then broadcasts and multiply-adds over a vector of
+/// splines (4 per AVX2 vector, 8 per AVX-512, 2 per NEON). `sumExp` fuses
+/// exp and the sum.
 ///
 /// ```swift
 /// let st = try BivariateSplineStack(x: xAxis, y: yAxis, values: z3)  // bicubic, z3: [n, nx, ny]

@@ -178,3 +178,32 @@ func forEachPointBlock<E: NDArrayScalar>(
     }
   }
 }
+
+/// The grid plumbing both single-spline types share: `output[i, j] =
+/// s(x[i], y[j])`, rows in blocks of about `pointsPerBlock` values on the
+/// pool. `row(xs, ys, values, count)` evaluates `count` points (every
+/// `xs[k]` is `x[i]`) into `values`, which are then narrowed into row `i`.
+/// The caller has checked ranks and the output's shape.
+func evaluateGridRows<E: NDArrayScalar>(
+  x gx: NDArray<E>, y gy: NDArray<E>, into out: inout NDArray<E>, pointsPerBlock: Int,
+  row: @Sendable (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
+) {
+  let rows = gx.count, cols = gy.count
+  guard rows > 0 && cols > 0 else { return }
+  let gxs = widened(gx), gys = widened(gy)
+  out.withUnsafeMutableBufferPointer { o in
+    let po = SendablePointer(o.baseAddress!)
+    gys.withUnsafeBufferPointer { ys in
+      let py = SendablePointer(UnsafeMutablePointer(mutating: ys.baseAddress!))
+      let rowsPerBlock = Swift.max(1, pointsPerBlock / cols)
+      ComputePool.shared.forEachBlock(count: rows, blockLength: rowsPerBlock) { r in
+        let scratch = bw_scratch(2 * cols * 8)!.assumingMemoryBound(to: Double.self)
+        for i in r {
+          scratch.update(repeating: gxs[i], count: cols)
+          row(scratch, UnsafePointer(py.raw), scratch + cols, cols)
+          E._bwNarrow(scratch + cols, po.raw.advanced(by: i * cols), cols)
+        }
+      }
+    }
+  }
+}
