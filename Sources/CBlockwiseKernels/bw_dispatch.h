@@ -52,6 +52,12 @@ typedef struct bw_kernel_table {
                           int bounded, const double *xi, const double *yi, long m);
   void (*stack_per_spline)(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
                            int bounded, const double *xi, const double *yi, long m, double *per_spline);
+  void (*stack_eval_f32)(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                         const double *xi, const double *yi, long m, float *out, long ldo);
+  double (*stack_sum_exp_f32)(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                              int bounded, const double *xi, const double *yi, long m);
+  void (*stack_per_spline_f32)(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                               int bounded, const double *xi, const double *yi, long m, double *per_spline);
   // bspline.c: tensor-product B-spline stacks.
   void (*bspline_stack_values)(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
                                long npad, const double *xi, const double *yi, long m, double *out, long ldp,
@@ -77,7 +83,8 @@ const bw_kernel_table *bw_kernels_for(int path);
   X(lse_leaf_f64) X(exp_f64) X(exp_f32) X(binary2d_f64) X(binary2d_f32) X(widen_f32)            \
   X(narrow_f64) X(rows_sum_f64) X(rows_sum_f32) X(rows_sum_exp_f64) X(rows_sum_exp_f32)         \
   X(rows_max_f64) X(rows_min_f64) X(rows_max_f32) X(rows_min_f32) X(stack_eval)                 \
-  X(stack_sum_exp) X(stack_per_spline) X(bspline_stack_values) X(bspline_stack_sum_exp)
+  X(stack_sum_exp) X(stack_per_spline) X(stack_eval_f32) X(stack_sum_exp_f32) X(stack_per_spline_f32)      \
+  X(bspline_stack_values) X(bspline_stack_sum_exp)
 
 // Each target file (target_<name>.c) fills a table with its instance of
 // every kernel; isa.c calls these once. The x86 targets exist on x86-64

@@ -60,3 +60,19 @@ void bw_stack_sum_exp_per_spline(const bw_axis *ax, const bw_axis *ay, const dou
                                  double *per_spline) {
   bw_kernels()->stack_per_spline(ax, ay, coef, n, npad, bounded, xi, yi, m, per_spline);
 }
+
+void bw_stack_eval_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                       const double *xi, const double *yi, long m, float *out, long ldo) {
+  bw_kernels()->stack_eval_f32(ax, ay, coef, n, npad, xi, yi, m, out, ldo);
+}
+
+double bw_stack_sum_exp_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                            int bounded, const double *xi, const double *yi, long m) {
+  return bw_kernels()->stack_sum_exp_f32(ax, ay, coef, n, npad, bounded, xi, yi, m);
+}
+
+void bw_stack_sum_exp_per_spline_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n,
+                                     long npad, int bounded, const double *xi, const double *yi, long m,
+                                     double *per_spline) {
+  bw_kernels()->stack_per_spline_f32(ax, ay, coef, n, npad, bounded, xi, yi, m, per_spline);
+}

@@ -80,6 +80,29 @@ struct BilinearSplineStackTests {
     }
   }
 
+  /// A W1-shaped Float stack (50 splines, 50 x 50 grid) computes values
+  /// and exp in float lanes and sums in double: its sumExp stays within
+  /// 1e-6 relative of the Double stack built from the same Float-rounded
+  /// values and points (the documented bound), on every kernel path.
+  @Test func floatStackWithinOneMillionthOfDoubleOnTheSameData() throws {
+    let z = try NDArray<Float>.uniform([50, 50, 50], in: -1..<1, seed: 31)
+    let axis = NDArray<Float>((0..<50).map(Float.init))
+    let px = try NDArray<Float>.uniform([200_000], in: 0..<49, seed: 32)
+    let py = try NDArray<Float>.uniform([200_000], in: 0..<49, seed: 33)
+    let single = try BilinearSplineStack(x: axis, y: axis, values: z)
+    let double = try BilinearSplineStack(
+      x: NDArray<Double>(axis.scalars.map(Double.init)), y: NDArray<Double>(axis.scalars.map(Double.init)),
+      values: NDArray<Double>(z.scalars.map(Double.init), shape: z.shape))
+    let reference = try double.sumExp(x: NDArray(px.scalars.map(Double.init)), y: NDArray(py.scalars.map(Double.init)))
+    try withEachKernelPath { path in
+      let got = Double(try single.sumExp(x: px, y: py))
+      let rel = Swift.abs(got - reference) / reference
+      #expect(rel <= 1e-6, "\(path): Float W1 sum \(got) vs Double \(reference), relative \(rel)")
+      let partial = try single.sumExpPartials(x: px, y: py).total()
+      #expect(Swift.abs(partial - reference) / reference <= 1e-6, "\(path): partials")
+    }
+  }
+
   @Test func reductionsBitIdenticalForAnyThreadCount() throws {
     let st = try BilinearSplineStack(
       x: NDArray((0..<50).map(Double.init)), y: NDArray((0..<50).map(Double.init)),

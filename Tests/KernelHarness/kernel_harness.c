@@ -10,7 +10,9 @@
  * - sum, sumExp, min, max and the log-sum-exp leaf against naive loops in
  *   long double, within their documented bounds, NaN and infinities
  *   included;
- * - bilinear spline values against the formula evaluated by hand, and
+ * - bilinear spline values against the formula evaluated by hand; stacks of
+ *   21 splines (Double and Float coefficients) against the single-spline
+ *   kernel spline by spline: values, sums and per-spline sums; and
  *   tensor-product B-splines of degree 1 to 5: partition of unity (all
  *   coefficients 1 give 1) and linear precision (Greville coefficients give
  *   x), each to 1e-13;
@@ -236,6 +238,93 @@ static void test_bilinear(int portable) {
   if (portable) fold(s);
 }
 
+// Stacks of S splines on one grid, Double and Float coefficients, against
+// the single-spline kernel spline by spline (S = 21: whole vectors and a
+// partial one at every width from 2 to 16 lanes).
+static void test_stacks(int portable) {
+  enum { NX = 6, NY = 9, S = 21, NP = 24, M = 700 };
+  double kx[NX], ky[NY], wx[NX], wy[NY];
+  bw_axis ax, ay;
+  uniform_axis(&ax, kx, wx, NX, 0.0, 1.0);
+  uniform_axis(&ay, ky, wy, NY, -2.0, 0.5);
+  static double z[S][NX][NY], one[(NX - 1) * (NY - 1) * 4], cd[(NX - 1) * (NY - 1) * 4 * NP];
+  static float cf[(NX - 1) * (NY - 1) * 4 * NP];
+  for (int k = 0; k < S; k++)
+    for (int i = 0; i < NX; i++)
+      for (int j = 0; j < NY; j++) z[k][i][j] = uni(-3, 3);
+  memset(cd, 0, sizeof cd);
+  memset(cf, 0, sizeof cf);
+  for (int i = 0; i + 1 < NX; i++)
+    for (int j = 0; j + 1 < NY; j++)
+      for (int k = 0; k < S; k++) {
+        double *run = cd + ((long)i * (NY - 1) + j) * 4 * NP;
+        run[k] = z[k][i][j];
+        run[NP + k] = z[k][i + 1][j] - z[k][i][j];
+        run[2 * NP + k] = z[k][i][j + 1] - z[k][i][j];
+        run[3 * NP + k] = (z[k][i + 1][j + 1] - z[k][i + 1][j]) - (z[k][i][j + 1] - z[k][i][j]);
+        for (int r = 0; r < 4; r++) cf[(run - cd) + r * NP + k] = (float)run[r * NP + k];
+      }
+  static double xi[M], yi[M], vals[S][M], ref[S][M], per[2 * S], perf[2 * S];
+  static float valsf[S][M];
+  for (int p = 0; p < M; p++) { xi[p] = uni(-0.5, 5.5); yi[p] = uni(-2.5, 2.5); }
+  xi[7] = NAN;
+  bw_stack_eval(&ax, &ay, cd, S, NP, xi, yi, M, &vals[0][0], M);
+  bw_stack_eval_f32(&ax, &ay, cf, S, NP, xi, yi, M, &valsf[0][0], M);
+  double worst = 0, worstf = 0;
+  long double total = 0;
+  long double per_ref[S];
+  for (int k = 0; k < S; k++) {
+    per_ref[k] = 0;
+    for (int i = 0; i + 1 < NX; i++)
+      for (int j = 0; j + 1 < NY; j++) {
+        double *c = one + ((long)i * (NY - 1) + j) * 4;
+        c[0] = z[k][i][j];
+        c[1] = z[k][i + 1][j] - z[k][i][j];
+        c[2] = z[k][i][j + 1] - z[k][i][j];
+        c[3] = (z[k][i + 1][j + 1] - z[k][i + 1][j]) - (z[k][i][j + 1] - z[k][i][j]);
+      }
+    bw_spline_eval(&ax, &ay, one, xi, yi, ref[k], M);
+    for (int p = 0; p < M; p++) {
+      if (p == 7) {
+        CHECK(isnan(vals[k][p]) && isnan(valsf[k][p]), "stack value at a NaN point on %s", bw_isa_name());
+        continue;
+      }
+      worst = fmax(worst, fabs(vals[k][p] - ref[k][p]));
+      worstf = fmax(worstf, fabs((double)valsf[k][p] - ref[k][p]));
+      total += expl((long double)ref[k][p]);
+      per_ref[k] += expl((long double)ref[k][p]);
+      if (portable) { fold(vals[k][p]); fold(valsf[k][p]); }
+    }
+  }
+  CHECK(worst <= 1e-13, "stack values on %s: worst %.3g", bw_isa_name(), worst);
+  CHECK(worstf <= 3e-6, "Float stack values on %s: worst %.3g", bw_isa_name(), worstf);
+  // Sums over the points without the NaN one (7): two ranges.
+  double s = bw_stack_sum_exp(&ax, &ay, cd, S, NP, 1, xi, yi, 7) +
+             bw_stack_sum_exp(&ax, &ay, cd, S, NP, 0, xi + 8, yi + 8, M - 8);
+  double sf = bw_stack_sum_exp_f32(&ax, &ay, cf, S, NP, 1, xi, yi, 7) +
+              bw_stack_sum_exp_f32(&ax, &ay, cf, S, NP, 0, xi + 8, yi + 8, M - 8);
+  CHECK(fabsl(s - total) <= 1e-12 * total, "stack sumExp on %s", bw_isa_name());
+  CHECK(fabsl(sf - total) <= 1e-6 * total, "Float stack sumExp on %s: relative %.3g", bw_isa_name(),
+        (double)(fabsl(sf - total) / total));
+  CHECK(isnan(bw_stack_sum_exp_f32(&ax, &ay, cf, S, NP, 1, xi, yi, M)), "Float stack sumExp with a NaN point");
+  double worst_per = 0, worst_perf = 0;
+  double per_b[2 * S], perf_b[2 * S];
+  bw_stack_sum_exp_per_spline(&ax, &ay, cd, S, NP, 1, xi, yi, 7, per);
+  bw_stack_sum_exp_per_spline(&ax, &ay, cd, S, NP, 0, xi + 8, yi + 8, M - 8, per_b);
+  bw_stack_sum_exp_per_spline_f32(&ax, &ay, cf, S, NP, 1, xi, yi, 7, perf);
+  bw_stack_sum_exp_per_spline_f32(&ax, &ay, cf, S, NP, 0, xi + 8, yi + 8, M - 8, perf_b);
+  for (int k = 0; k < S; k++) {
+    worst_per = fmax(worst_per, (double)(fabsl(per[k] + per_b[k] - per_ref[k]) / per_ref[k]));
+    worst_perf = fmax(worst_perf, (double)(fabsl(perf[k] + perf_b[k] - per_ref[k]) / per_ref[k]));
+    if (portable) { fold(per[k] + per_b[k]); fold(perf[k] + perf_b[k]); }
+  }
+  CHECK(worst_per <= 1e-13, "stack per-spline sums on %s: worst relative %.3g", bw_isa_name(), worst_per);
+  CHECK(worst_perf <= 1e-6, "Float stack per-spline sums on %s: worst relative %.3g", bw_isa_name(), worst_perf);
+  if (portable) { fold(s); fold(sf); }
+  printf("  stacks on %s: values %.2g (Float %.2g), sums relative %.2g (Float %.2g)\n", bw_isa_name(), worst, worstf,
+         (double)(fabsl(s - total) / total), (double)(fabsl(sf - total) / total));
+}
+
 static void test_bspline(int portable) {
   for (int k = 1; k <= BW_BSPLINE_MAX_DEGREE; k++) {
     // Clamped knots on [0, 4] with 4 interior breakpoints at uneven places.
@@ -393,6 +482,7 @@ int main(int argc, char **argv) {
     test_exp(portable);
     test_reductions(portable);
     test_bilinear(portable);
+    test_stacks(portable);
     test_bspline(portable);
     if (fixtures) test_fixtures(fixtures, portable);
   }

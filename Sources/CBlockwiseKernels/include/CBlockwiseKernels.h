@@ -271,6 +271,19 @@ void bw_stack_sum_exp_per_spline(const bw_axis *ax, const bw_axis *ay, const dou
                                  long npad, int bounded, const double *xi, const double *yi, long m,
                                  double *per_spline);
 
+/// Float stacks: the same with float coefficients (half the memory
+/// traffic), values and exp in float lanes, sums in double.
+/// BW_STACK_EXP_BOUND_F32 plays BW_STACK_EXP_BOUND's part for the float exp
+/// (fast path |x| <= 87).
+#define BW_STACK_EXP_BOUND_F32 86.0
+void bw_stack_eval_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                       const double *xi, const double *yi, long m, float *out, long ldo);
+double bw_stack_sum_exp_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                            int bounded, const double *xi, const double *yi, long m);
+void bw_stack_sum_exp_per_spline_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n,
+                                     long npad, int bounded, const double *xi, const double *yi, long m,
+                                     double *per_spline);
+
 // MARK: - Tensor-product B-splines of degree 1 to 5 (double coefficients)
 
 #define BW_BSPLINE_MAX_DEGREE 5

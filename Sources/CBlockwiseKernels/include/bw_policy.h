@@ -72,6 +72,13 @@
 /// Points per block of a stack's evaluate (the n values per point are
 /// written as rows of n, so 512 points of 50 splines are 200 KiB).
 #define BW_STACK_EVAL_BLOCK 512
+/// Points ahead whose spline-stack cell is prefetched while the current
+/// point computes (its coefficient runs come from L3 for random points).
+#ifdef BW_STACK_PREFETCH_POINTS_OVERRIDE
+#define BW_STACK_PREFETCH_POINTS BW_STACK_PREFETCH_POINTS_OVERRIDE
+#else
+#define BW_STACK_PREFETCH_POINTS 4
+#endif
 /// Elements per side of a transpose tile (32 x 32 doubles = 8 KiB).
 #define BW_TRANSPOSE_TILE 32
 

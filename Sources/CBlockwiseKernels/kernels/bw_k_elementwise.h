@@ -24,18 +24,11 @@ static void k_exp_f64(const double *x, double *y, long n) {
   for (; i < n; i += BW_VD_LANES) vd_store_first(y + i, n - i, vd_exp(vd_load_first(x + i, n - i)));
 }
 
-/// Float exp: evaluated in double (vd_exp_for_f32), rounded once to float;
-/// two vectors per step, the rest by the scalar form.
+/// Float exp in float lanes (vf_exp, within 1 ulp), masked remainder.
 static void k_exp_f32(const float *x, float *y, long n) {
-  const long L = BW_VD_LANES;
   long i = 0;
-  for (; i + 2 * L <= n; i += 2 * L) {
-    bw_vd lo = vd_exp_for_f32(vd_load_f32(x + i));
-    bw_vd hi = vd_exp_for_f32(vd_load_f32(x + i + L));
-    vd_store_f32(y + i, lo);
-    vd_store_f32(y + i + L, hi);
-  }
-  for (; i < n; i++) y[i] = (float)bw_exp1_for_f32((double)x[i]);
+  for (; i + BW_VF_LANES <= n; i += BW_VF_LANES) vf_store(y + i, vf_exp(vf_load(x + i)));
+  if (i < n) vf_store_first(y + i, n - i, vf_exp(vf_load_first(x + i, n - i)));
 }
 
 // MARK: arithmetic

@@ -65,21 +65,25 @@ static double k_sum_exp_f64(const double *x, long n, double shift) {
   return vd_reduce_add(acc);
 }
 
-/// Float inputs: exp and the sum in double, so the only Float rounding is
-/// the caller's final conversion. Two accumulators over 2 L floats per
-/// step; the rest one by one into a scalar added last.
+/// Float inputs: exp(x - shift) in float lanes (vf_exp; the shift is
+/// rounded to float and subtracted in float), each vector of results
+/// widened and summed in double (two accumulators, the low and high
+/// halves), the remainder masked; so the sum adds no Float rounding.
 static double k_sum_exp_f32(const float *x, long n, double shift) {
-  const long L = BW_VD_LANES;
-  bw_vd sh = vd_set1(shift);
+  bw_vf sh = vf_set1((float)shift);
   bw_vd s0 = vd_zero(), s1 = s0;
   long i = 0;
-  for (; i + 2 * L <= n; i += 2 * L) {
-    s0 = vd_add(s0, vd_exp(vd_sub(vd_load_f32(x + i), sh)));
-    s1 = vd_add(s1, vd_exp(vd_sub(vd_load_f32(x + i + L), sh)));
+  for (; i + BW_VF_LANES <= n; i += BW_VF_LANES) {
+    bw_vf e = vf_exp(vf_sub(vf_load(x + i), sh));
+    s0 = vd_add(s0, vd_widen_lo(e));
+    s1 = vd_add(s1, vd_widen_hi(e));
   }
-  double tail = 0;
-  for (; i < n; i++) tail += bw_exp1((double)x[i] - shift);
-  return vd_reduce_add(vd_add(s0, s1)) + tail;
+  if (i < n) {
+    bw_vf e = vf_keep(mf_first(n - i), vf_exp(vf_sub(vf_load_first(x + i, n - i), sh)));
+    s0 = vd_add(s0, vd_widen_lo(e));
+    s1 = vd_add(s1, vd_widen_hi(e));
+  }
+  return vd_reduce_add(vd_add(s0, s1));
 }
 
 // MARK: min / max (NaN-propagating)

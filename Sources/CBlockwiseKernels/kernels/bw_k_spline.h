@@ -49,6 +49,21 @@ BW_VFN void k_prefetch_cell(const double *coef, long npad, long cell) {
   for (long off = 0; off < bytes; off += 64) bw_prefetch(p + off);
 }
 
+// Points are located a block at a time, ahead of the arithmetic, so the
+// cell of the point BW_STACK_PREFETCH_POINTS ahead can be prefetched
+// (bw_policy.h); a block's cells, offsets and validity live on the stack.
+#define BW_STACK_LOCATE_BLOCK 64
+typedef struct {
+  long cell[BW_STACK_LOCATE_BLOCK];
+  double tx[BW_STACK_LOCATE_BLOCK], ty[BW_STACK_LOCATE_BLOCK];
+  int ok[BW_STACK_LOCATE_BLOCK];
+} k_located;
+
+BW_VFN void k_locate_block(const bw_axis *ax, const bw_axis *ay, const double *xi, const double *yi, long count,
+                           k_located *b) {
+  for (long q = 0; q < count; q++) b->ok[q] = bw_locate(ax, ay, xi[q], yi[q], &b->cell[q], &b->tx[q], &b->ty[q]);
+}
+
 // exp of spline values: unchecked when the grid bounds them (see
 // BW_STACK_EXP_BOUND), else checked per vector.
 #define BW_STACK_EXP(v) (bounded ? vd_exp_core_k(v, K) : vd_exp(v))
@@ -63,28 +78,27 @@ BW_VFN double k_stack_sum_exp_body(const bw_axis *ax, const bw_axis *ay, const d
   const bw_vexp_k *K = vd_exp_consts_opaque();
   long full = n - n % BW_VD_LANES;
   bw_md tail_mask = md_first(n - full);
-  long c_next = 0;
-  double tx_next = 0, ty_next = 0;
-  int ok_next = m > 0 ? bw_locate(ax, ay, xi[0], yi[0], &c_next, &tx_next, &ty_next) : 0;
-  for (long p = 0; p < m; p++) {
-    long c = c_next;
-    double tx = tx_next, ty = ty_next;
-    int ok = ok_next;
-    if (p + 1 < m) {
-      ok_next = bw_locate(ax, ay, xi[p + 1], yi[p + 1], &c_next, &tx_next, &ty_next);
-      if (ok_next) k_prefetch_cell(coef, npad, c_next);
+  k_located b;
+  for (long p0 = 0; p0 < m; p0 += BW_STACK_LOCATE_BLOCK) {
+    long count = m - p0 < BW_STACK_LOCATE_BLOCK ? m - p0 : BW_STACK_LOCATE_BLOCK;
+    k_locate_block(ax, ay, xi + p0, yi + p0, count, &b);
+    for (long q = 0; q < count && q < BW_STACK_PREFETCH_POINTS; q++)
+      if (b.ok[q]) k_prefetch_cell(coef, npad, b.cell[q]);
+    for (long q = 0; q < count; q++) {
+      long ahead = q + BW_STACK_PREFETCH_POINTS;
+      if (ahead < count && b.ok[ahead]) k_prefetch_cell(coef, npad, b.cell[ahead]);
+      if (!b.ok[q]) {
+        acc = vd_add(acc, vd_set1(NAN));
+        continue;
+      }
+      const double *A = coef + 4 * npad * b.cell[q];
+      bw_vd vtx = vd_set1(b.tx[q]), vty = vd_set1(b.ty[q]);
+      long k = 0;
+      for (; k < full; k += BW_VD_LANES)
+        acc = vd_add(acc, BW_STACK_EXP(k_stack_value(A, npad, k, BW_VD_LANES, vtx, vty)));
+      // The lanes past n read as zeros (in exp's fast range); the mask drops them.
+      if (k < n) acc = vd_add(acc, vd_keep(tail_mask, BW_STACK_EXP(k_stack_value(A, npad, k, n - k, vtx, vty))));
     }
-    if (!ok) {
-      acc = vd_add(acc, vd_set1(NAN));
-      continue;
-    }
-    const double *A = coef + 4 * npad * c;
-    bw_vd vtx = vd_set1(tx), vty = vd_set1(ty);
-    long k = 0;
-    for (; k < full; k += BW_VD_LANES)
-      acc = vd_add(acc, BW_STACK_EXP(k_stack_value(A, npad, k, BW_VD_LANES, vtx, vty)));
-    // The lanes past n read as zeros (in exp's fast range); the mask drops them.
-    if (k < n) acc = vd_add(acc, vd_keep(tail_mask, BW_STACK_EXP(k_stack_value(A, npad, k, n - k, vtx, vty))));
   }
   return vd_reduce_add(acc);
 }
@@ -144,4 +158,137 @@ static void k_stack_per_spline(const bw_axis *ax, const bw_axis *ay, const doubl
                                int bounded, const double *xi, const double *yi, long m, double *per) {
   if (bounded) k_stack_per_spline_body(ax, ay, coef, n, npad, 1, xi, yi, m, per);
   else k_stack_per_spline_body(ax, ay, coef, n, npad, 0, xi, yi, m, per);
+}
+
+// MARK: Float stacks
+
+// The same kernels over float coefficients and float lanes (BW_VF_LANES
+// splines per vector: 8 on AVX2, 16 on AVX-512, 4 on NEON): the point's
+// offsets are computed in double and broadcast as floats, values and exp
+// are float, and sums are double (each vector of exp values widened in two
+// halves), so only the terms carry Float rounding.
+
+BW_VFN bw_vf k_stack_value_f32(const float *A, long npad, long k, long lanes, bw_vf vtx, bw_vf vty) {
+  const float *B = A + npad, *C = B + npad, *D = C + npad;
+  bw_vf a, b, c, d;
+  if (lanes >= BW_VF_LANES) {
+    a = vf_load(A + k), b = vf_load(B + k), c = vf_load(C + k), d = vf_load(D + k);
+  } else {
+    a = vf_load_first(A + k, lanes), b = vf_load_first(B + k, lanes);
+    c = vf_load_first(C + k, lanes), d = vf_load_first(D + k, lanes);
+  }
+  return vf_mul_add(vtx, vf_mul_add(vty, d, b), vf_mul_add(vty, c, a));
+}
+
+BW_VFN void k_prefetch_cell_f32(const float *coef, long npad, long cell) {
+  const char *p = (const char *)(coef + 4 * npad * cell);
+  long bytes = 4 * npad * (long)sizeof(float);
+  for (long off = 0; off < bytes; off += 64) bw_prefetch(p + off);
+}
+
+static void k_stack_eval_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                             const double *xi, const double *yi, long m, float *out, long ldo) {
+  float t[BW_VF_LANES];
+  for (long p = 0; p < m; p++) {
+    long c;
+    double tx, ty;
+    if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {
+      for (long k = 0; k < n; k++) out[k * ldo + p] = NAN;
+      continue;
+    }
+    const float *A = coef + 4 * npad * c;
+    bw_vf vtx = vf_set1((float)tx), vty = vf_set1((float)ty);
+    for (long k = 0; k < n; k += BW_VF_LANES) {
+      long lanes = n - k < BW_VF_LANES ? n - k : BW_VF_LANES;
+      vf_store(t, k_stack_value_f32(A, npad, k, lanes, vtx, vty));
+      for (long l = 0; l < lanes; l++) out[(k + l) * ldo + p] = t[l];
+    }
+  }
+}
+
+#define BW_STACK_EXP_F32(v) (bounded ? vf_exp_core_k(v, KF) : vf_exp(v))
+
+BW_VFN double k_stack_sum_exp_f32_body(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                                       const int bounded, const double *xi, const double *yi, long m) {
+  bw_vd acc0 = vd_zero(), acc1 = acc0;
+  const bw_vfexp_k *KF = vf_exp_consts_opaque();
+  long full = n - n % BW_VF_LANES;
+  bw_mf tail_mask = mf_first(n - full);
+  k_located b;
+  for (long p0 = 0; p0 < m; p0 += BW_STACK_LOCATE_BLOCK) {
+    long count = m - p0 < BW_STACK_LOCATE_BLOCK ? m - p0 : BW_STACK_LOCATE_BLOCK;
+    k_locate_block(ax, ay, xi + p0, yi + p0, count, &b);
+    for (long q = 0; q < count && q < BW_STACK_PREFETCH_POINTS; q++)
+      if (b.ok[q]) k_prefetch_cell_f32(coef, npad, b.cell[q]);
+    for (long q = 0; q < count; q++) {
+      long ahead = q + BW_STACK_PREFETCH_POINTS;
+      if (ahead < count && b.ok[ahead]) k_prefetch_cell_f32(coef, npad, b.cell[ahead]);
+      if (!b.ok[q]) {
+        acc0 = vd_add(acc0, vd_set1(NAN));
+        continue;
+      }
+      const float *A = coef + 4 * npad * b.cell[q];
+      bw_vf vtx = vf_set1((float)b.tx[q]), vty = vf_set1((float)b.ty[q]);
+      long k = 0;
+      for (; k < full; k += BW_VF_LANES) {
+        bw_vf e = BW_STACK_EXP_F32(k_stack_value_f32(A, npad, k, BW_VF_LANES, vtx, vty));
+        acc0 = vd_add(acc0, vd_widen_lo(e));
+        acc1 = vd_add(acc1, vd_widen_hi(e));
+      }
+      if (k < n) {
+        bw_vf e = vf_keep(tail_mask, BW_STACK_EXP_F32(k_stack_value_f32(A, npad, k, n - k, vtx, vty)));
+        acc0 = vd_add(acc0, vd_widen_lo(e));
+        acc1 = vd_add(acc1, vd_widen_hi(e));
+      }
+    }
+  }
+  return vd_reduce_add(vd_add(acc0, acc1));
+}
+
+static double k_stack_sum_exp_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                                  int bounded, const double *xi, const double *yi, long m) {
+  return bounded ? k_stack_sum_exp_f32_body(ax, ay, coef, n, npad, 1, xi, yi, m)
+                 : k_stack_sum_exp_f32_body(ax, ay, coef, n, npad, 0, xi, yi, m);
+}
+
+/// One Kahan step of the double sums per[k .. k + count) and their
+/// compensations comp[...] by the terms e (count <= BW_VD_LANES).
+BW_VFN void k_kahan_add(double *per, double *comp, long count, bw_vd e) {
+  bw_vd sum = vd_load_first(per, count), cm = vd_load_first(comp, count);
+  bw_vd y = vd_sub(e, cm);
+  bw_vd t = vd_add(sum, y);
+  vd_store_first(comp, count, k_kahan_comp(t, sum, y));
+  vd_store_first(per, count, t);
+}
+
+BW_VFN void k_stack_per_spline_f32_body(const bw_axis *ax, const bw_axis *ay, const float *coef, long n,
+                                        long npad, const int bounded, const double *xi, const double *yi, long m,
+                                        double *per) {
+  // per[] has room for 2n doubles: sums, then Kahan compensations.
+  double *comp = per + n;
+  const long L = BW_VD_LANES;
+  const bw_vfexp_k *KF = vf_exp_consts_opaque();
+  for (long k = 0; k < 2 * n; k++) per[k] = 0;
+  for (long p = 0; p < m; p++) {
+    long c;
+    double tx, ty;
+    if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {
+      for (long k = 0; k < n; k++) per[k] += NAN;
+      continue;
+    }
+    const float *A = coef + 4 * npad * c;
+    bw_vf vtx = vf_set1((float)tx), vty = vf_set1((float)ty);
+    for (long k = 0; k < n; k += BW_VF_LANES) {
+      long lanes = n - k < BW_VF_LANES ? n - k : BW_VF_LANES;
+      bw_vf e = BW_STACK_EXP_F32(k_stack_value_f32(A, npad, k, lanes, vtx, vty));
+      k_kahan_add(per + k, comp + k, lanes < L ? lanes : L, vd_widen_lo(e));
+      if (lanes > L) k_kahan_add(per + k + L, comp + k + L, lanes - L, vd_widen_hi(e));
+    }
+  }
+}
+
+static void k_stack_per_spline_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
+                                   int bounded, const double *xi, const double *yi, long m, double *per) {
+  if (bounded) k_stack_per_spline_f32_body(ax, ay, coef, n, npad, 1, xi, yi, m, per);
+  else k_stack_per_spline_f32_body(ax, ay, coef, n, npad, 0, xi, yi, m, per);
 }

@@ -21,6 +21,7 @@ typedef __m256d bw_md;  // lane masks: all ones or all zeros per double lane
 typedef __m256 bw_mf;
 
 #define BW_VFN static inline __attribute__((always_inline))
+#define BW_SPLAT_F(v) {v, v, v, v, v, v, v, v}
 
 // MARK: double lanes
 
@@ -89,6 +90,31 @@ BW_VFN bw_mf mf_nan(bw_vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 BW_VFN bw_mf mf_or(bw_mf a, bw_mf b) { return _mm256_or_ps(a, b); }
 BW_VFN int mf_any(bw_mf m) { return _mm256_movemask_ps(m) != 0; }
 BW_VFN bw_mf mf_none(void) { return _mm256_setzero_ps(); }
+BW_VFN int mf_all(bw_mf m) { return _mm256_movemask_ps(m) == 0xFF; }
+BW_VFN bw_vf vf_zero(void) { return _mm256_setzero_ps(); }
+BW_VFN bw_mf mf_first(long k) {
+  int kk = k > 8 ? 8 : (int)k;
+  return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(kk), _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0)));
+}
+BW_VFN bw_vf vf_load_first(const float *p, long k) { return _mm256_maskload_ps(p, _mm256_castps_si256(mf_first(k))); }
+BW_VFN void vf_store_first(float *p, long k, bw_vf v) { _mm256_maskstore_ps(p, _mm256_castps_si256(mf_first(k)), v); }
+BW_VFN bw_vf vf_add(bw_vf a, bw_vf b) { return _mm256_add_ps(a, b); }
+BW_VFN bw_vf vf_sub(bw_vf a, bw_vf b) { return _mm256_sub_ps(a, b); }
+BW_VFN bw_vf vf_mul(bw_vf a, bw_vf b) { return _mm256_mul_ps(a, b); }
+BW_VFN bw_vf vf_mul_add(bw_vf a, bw_vf b, bw_vf c) { return _mm256_fmadd_ps(a, b, c); }
+BW_VFN bw_vf vf_neg_mul_add(bw_vf a, bw_vf b, bw_vf c) { return _mm256_fnmadd_ps(a, b, c); }
+BW_VFN bw_vf vf_round(bw_vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+BW_VFN bw_mf mf_le(bw_vf a, bw_vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+BW_VFN bw_vf vf_select(bw_mf m, bw_vf a, bw_vf b) { return _mm256_blendv_ps(b, a, m); }
+BW_VFN bw_vf vf_keep(bw_mf m, bw_vf a) { return _mm256_and_ps(m, a); }
+BW_VFN bw_vf vf_pow2i(bw_vf n) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+}
+BW_VFN bw_vf vf_pow2_shifted(bw_vf kd) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(kd), _mm256_set1_epi32(127)), 23));
+}
+BW_VFN bw_vd vd_widen_lo(bw_vf a) { return _mm256_cvtps_pd(_mm256_castps256_ps128(a)); }
+BW_VFN bw_vd vd_widen_hi(bw_vf a) { return _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)); }
 BW_VFN bw_vf vf_sqrt(bw_vf a) { return _mm256_sqrt_ps(a); }
 BW_VFN bw_vd vd_sqrt(bw_vd a) { return _mm256_sqrt_pd(a); }
 BW_VFN bw_md md_none(void) { return _mm256_setzero_pd(); }

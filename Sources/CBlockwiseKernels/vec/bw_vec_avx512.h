@@ -18,6 +18,7 @@ typedef __mmask8 bw_md;
 typedef __mmask16 bw_mf;
 
 #define BW_VFN static inline __attribute__((always_inline))
+#define BW_SPLAT_F(v) {v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}
 
 // MARK: double lanes
 
@@ -77,6 +78,30 @@ BW_VFN bw_mf mf_nan(bw_vf a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
 BW_VFN bw_mf mf_or(bw_mf a, bw_mf b) { return a | b; }
 BW_VFN int mf_any(bw_mf m) { return m != 0; }
 BW_VFN bw_mf mf_none(void) { return 0; }
+BW_VFN int mf_all(bw_mf m) { return m == 0xFFFF; }
+BW_VFN bw_vf vf_zero(void) { return _mm512_setzero_ps(); }
+BW_VFN bw_mf mf_first(long k) { return k >= 16 ? (bw_mf)0xFFFF : k <= 0 ? (bw_mf)0 : (bw_mf)((1u << k) - 1); }
+BW_VFN bw_vf vf_load_first(const float *p, long k) { return _mm512_maskz_loadu_ps(mf_first(k), p); }
+BW_VFN void vf_store_first(float *p, long k, bw_vf v) { _mm512_mask_storeu_ps(p, mf_first(k), v); }
+BW_VFN bw_vf vf_add(bw_vf a, bw_vf b) { return _mm512_add_ps(a, b); }
+BW_VFN bw_vf vf_sub(bw_vf a, bw_vf b) { return _mm512_sub_ps(a, b); }
+BW_VFN bw_vf vf_mul(bw_vf a, bw_vf b) { return _mm512_mul_ps(a, b); }
+BW_VFN bw_vf vf_mul_add(bw_vf a, bw_vf b, bw_vf c) { return _mm512_fmadd_ps(a, b, c); }
+BW_VFN bw_vf vf_neg_mul_add(bw_vf a, bw_vf b, bw_vf c) { return _mm512_fnmadd_ps(a, b, c); }
+BW_VFN bw_vf vf_round(bw_vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+BW_VFN bw_mf mf_le(bw_vf a, bw_vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+BW_VFN bw_vf vf_select(bw_mf m, bw_vf a, bw_vf b) { return _mm512_mask_blend_ps(m, b, a); }
+BW_VFN bw_vf vf_keep(bw_mf m, bw_vf a) { return _mm512_maskz_mov_ps(m, a); }
+BW_VFN bw_vf vf_pow2i(bw_vf n) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
+}
+BW_VFN bw_vf vf_pow2_shifted(bw_vf kd) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_castps_si512(kd), _mm512_set1_epi32(127)), 23));
+}
+BW_VFN bw_vd vd_widen_lo(bw_vf a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
+BW_VFN bw_vd vd_widen_hi(bw_vf a) {
+  return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+}
 BW_VFN bw_vf vf_sqrt(bw_vf a) { return _mm512_sqrt_ps(a); }
 
 // MARK: exp's table step

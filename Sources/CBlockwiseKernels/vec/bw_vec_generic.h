@@ -24,6 +24,7 @@ typedef struct { int v[4]; } bw_md;
 typedef struct { int v[8]; } bw_mf;
 
 #define BW_VFN static inline __attribute__((always_inline))
+#define BW_SPLAT_F(v) {{v, v, v, v, v, v, v, v}}
 #define BW_LANES4(expr) for (int l = 0; l < 4; l++) { expr; }
 #define BW_LANES8(expr) for (int l = 0; l < 8; l++) { expr; }
 
@@ -81,6 +82,38 @@ BW_VFN bw_mf mf_nan(bw_vf a) { bw_mf m; BW_LANES8(m.v[l] = a.v[l] != a.v[l]) ret
 BW_VFN bw_mf mf_or(bw_mf a, bw_mf b) { bw_mf m; BW_LANES8(m.v[l] = a.v[l] | b.v[l]) return m; }
 BW_VFN bw_mf mf_none(void) { bw_mf m; BW_LANES8(m.v[l] = 0) return m; }
 BW_VFN int mf_any(bw_mf m) { int r = 0; BW_LANES8(r |= m.v[l]) return r; }
+BW_VFN int mf_all(bw_mf m) { int r = 1; BW_LANES8(r &= m.v[l]) return r; }
+BW_VFN bw_vf vf_zero(void) { return vf_set1(0.0f); }
+BW_VFN bw_mf mf_first(long k) { bw_mf m; BW_LANES8(m.v[l] = l < k) return m; }
+BW_VFN bw_vf vf_load_first(const float *p, long k) { bw_vf r; BW_LANES8(r.v[l] = l < k ? p[l] : 0.0f) return r; }
+BW_VFN void vf_store_first(float *p, long k, bw_vf a) { BW_LANES8(if (l < k) p[l] = a.v[l]) }
+#define BW_VF_BINARY(NAME, EXPR) \
+  BW_VFN bw_vf NAME(bw_vf a, bw_vf b) { bw_vf r; BW_LANES8(float x = a.v[l]; float y = b.v[l]; r.v[l] = (EXPR)) return r; }
+BW_VF_BINARY(vf_add, x + y)
+BW_VF_BINARY(vf_sub, x - y)
+BW_VF_BINARY(vf_mul, x * y)
+BW_VFN bw_vf vf_mul_add(bw_vf a, bw_vf b, bw_vf c) { bw_vf r; BW_LANES8(r.v[l] = a.v[l] * b.v[l] + c.v[l]) return r; }
+BW_VFN bw_vf vf_neg_mul_add(bw_vf a, bw_vf b, bw_vf c) { bw_vf r; BW_LANES8(r.v[l] = c.v[l] - a.v[l] * b.v[l]) return r; }
+BW_VFN bw_vf vf_round(bw_vf a) { bw_vf r; BW_LANES8(r.v[l] = rintf(a.v[l])) return r; }
+BW_VFN bw_mf mf_le(bw_vf a, bw_vf b) { bw_mf m; BW_LANES8(m.v[l] = a.v[l] <= b.v[l]) return m; }
+BW_VFN bw_vf vf_select(bw_mf m, bw_vf a, bw_vf b) { bw_vf r; BW_LANES8(r.v[l] = m.v[l] ? a.v[l] : b.v[l]) return r; }
+BW_VFN bw_vf vf_keep(bw_mf m, bw_vf a) { bw_vf r; BW_LANES8(r.v[l] = m.v[l] ? a.v[l] : 0.0f) return r; }
+/// 2^n for integral n in [-126, 127] (exact).
+BW_VFN bw_vf vf_pow2i(bw_vf n) {
+  bw_vf r;
+  BW_LANES8(uint32_t b = (uint32_t)((int32_t)n.v[l] + 127) << 23; memcpy(&r.v[l], &b, 4))
+  return r;
+}
+/// 2^n from kd = n + 1.5 * 2^23 (n in kd's low mantissa bits, |n| <= 126):
+/// the exponent field n + 127 built from kd's bits (exact).
+BW_VFN bw_vf vf_pow2_shifted(bw_vf kd) {
+  bw_vf r;
+  BW_LANES8(uint32_t b; memcpy(&b, &kd.v[l], 4); b = (b + 127u) << 23; memcpy(&r.v[l], &b, 4))
+  return r;
+}
+/// The low and high halves of a float vector, widened (exact).
+BW_VFN bw_vd vd_widen_lo(bw_vf a) { bw_vd r; BW_LANES4(r.v[l] = (double)a.v[l]) return r; }
+BW_VFN bw_vd vd_widen_hi(bw_vf a) { bw_vd r; BW_LANES4(r.v[l] = (double)a.v[l + 4]) return r; }
 
 // MARK: exp
 

@@ -16,6 +16,7 @@ typedef uint64x2_t bw_md;
 typedef uint32x4_t bw_mf;
 
 #define BW_VFN static inline __attribute__((always_inline))
+#define BW_SPLAT_F(v) {v, v, v, v}
 
 // MARK: double lanes
 
@@ -80,6 +81,41 @@ BW_VFN bw_mf mf_nan(bw_vf a) { return vmvnq_u32(vceqq_f32(a, a)); }
 BW_VFN bw_mf mf_or(bw_mf a, bw_mf b) { return vorrq_u32(a, b); }
 BW_VFN bw_mf mf_none(void) { return vdupq_n_u32(0); }
 BW_VFN int mf_any(bw_mf m) { return vmaxvq_u32(m) != 0; }
+BW_VFN int mf_all(bw_mf m) { return vminvq_u32(m) != 0; }
+BW_VFN bw_vf vf_zero(void) { return vdupq_n_f32(0.0f); }
+BW_VFN bw_mf mf_first(long k) {
+  uint32_t m[4] = {k > 0 ? ~0u : 0, k > 1 ? ~0u : 0, k > 2 ? ~0u : 0, k > 3 ? ~0u : 0};
+  return vld1q_u32(m);
+}
+BW_VFN bw_vf vf_load_first(const float *p, long k) {
+  if (k >= 4) return vld1q_f32(p);
+  float t[4] = {0, 0, 0, 0};
+  for (long l = 0; l < k; l++) t[l] = p[l];
+  return vld1q_f32(t);
+}
+BW_VFN void vf_store_first(float *p, long k, bw_vf v) {
+  if (k >= 4) { vst1q_f32(p, v); return; }
+  float t[4];
+  vst1q_f32(t, v);
+  for (long l = 0; l < k; l++) p[l] = t[l];
+}
+BW_VFN bw_vf vf_add(bw_vf a, bw_vf b) { return vaddq_f32(a, b); }
+BW_VFN bw_vf vf_sub(bw_vf a, bw_vf b) { return vsubq_f32(a, b); }
+BW_VFN bw_vf vf_mul(bw_vf a, bw_vf b) { return vmulq_f32(a, b); }
+BW_VFN bw_vf vf_mul_add(bw_vf a, bw_vf b, bw_vf c) { return vfmaq_f32(c, a, b); }
+BW_VFN bw_vf vf_neg_mul_add(bw_vf a, bw_vf b, bw_vf c) { return vfmsq_f32(c, a, b); }
+BW_VFN bw_vf vf_round(bw_vf a) { return vrndnq_f32(a); }
+BW_VFN bw_mf mf_le(bw_vf a, bw_vf b) { return vcleq_f32(a, b); }
+BW_VFN bw_vf vf_select(bw_mf m, bw_vf a, bw_vf b) { return vbslq_f32(m, a, b); }
+BW_VFN bw_vf vf_keep(bw_mf m, bw_vf a) { return vreinterpretq_f32_u32(vandq_u32(m, vreinterpretq_u32_f32(a))); }
+BW_VFN bw_vf vf_pow2i(bw_vf n) {
+  return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(127)), 23));
+}
+BW_VFN bw_vf vf_pow2_shifted(bw_vf kd) {
+  return vreinterpretq_f32_u32(vshlq_n_u32(vaddq_u32(vreinterpretq_u32_f32(kd), vdupq_n_u32(127)), 23));
+}
+BW_VFN bw_vd vd_widen_lo(bw_vf a) { return vcvt_f64_f32(vget_low_f32(a)); }
+BW_VFN bw_vd vd_widen_hi(bw_vf a) { return vcvt_high_f64_f32(a); }
 
 // MARK: exp's table step
 
