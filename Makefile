@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: deps build test test-swift test-traps test-aarch64 aarch64-deps wheel test-wheel golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+.PHONY: bench-limits deps build test test-swift test-traps test-aarch64 aarch64-deps wheel test-wheel golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
 	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
@@ -122,7 +122,16 @@ bench: deps
 
 # Blockwise against scipy / numpy / numexpr / multiprocessing, one merged table.
 # W1 over MPI (one rank per core, 10^6 points) runs beside W1 on Ray + numpy.
+# W1's hand-written C limit probe (Benchmarks/limits/w1_limit.c): points
+# binned by cell, polynomial exp, AVX2 and (where the CPU has it) AVX-512,
+# Double and Float; the yardstick for W1's targets.
+bench-limits:
+	mkdir -p .build
+	clang -O2 -pthread Benchmarks/limits/w1_limit.c -o .build/w1-limit -lm
+	.build/w1-limit | tee .build/w1-limit.log
+
 bench-compare: deps
+	$(MAKE) --no-print-directory bench-limits
 	python3 -c "import numpy, scipy, numexpr, matplotlib, ray" 2>/dev/null || \
 	  python3 -m pip install --quiet --root-user-action=ignore numpy scipy numexpr matplotlib ray
 	mkdir -p bench-results

@@ -2,7 +2,7 @@ import CBlockwiseKernels
 import Foundation
 import Testing
 
-@testable import Blockwise
+@_spi(KernelPaths) @testable import Blockwise
 
 // Every elementwise function at the edges of its domain, on every kernel
 // path this CPU has, against data/edges.json (mpmath at 60 digits for

@@ -2,7 +2,7 @@ import Foundation
 import RealModule
 import Testing
 
-@testable import Blockwise
+@_spi(KernelPaths) @testable import Blockwise
 
 #if !arch(x86_64)
 /// Float80 exists on x86 only. Elsewhere (aarch64) the suite's wide

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Blockwise
+@_spi(KernelPaths) import Blockwise
 import BlockwiseBaselines
 import Foundation
 
@@ -52,6 +52,12 @@ struct BlockwiseBench: ParsableCommand {
                  machine.readGBPerSecondAllThreads, machine.readGBPerSecondOneThread, machine.copyGBPerSecondAllThreads))
     print(String(format: "Vectorised exp in cache: %.3f ns per Double per core (exp(into:)); sumExp %.3f ns",
                  machine.expNsPerElementPerCore, machine.sumExpNsPerElementPerCore))
+    if let f = try probeExpFloat() { print(String(format: "Float exp in cache: %.3f ns per Float per core (float lanes)", f)) }
+    // A CPU whose best path is wider than AVX2: the AVX2 figures beside.
+    if kernelISA != "avx2-fma", kernelPaths.contains(where: { $0.name == "avx2-fma" && $0.supported }) {
+      let (e, s) = try withKernelPath("avx2-fma") { try probeExp() }
+      print(String(format: "  forced AVX2 in the same run: exp %.3f ns per Double per core; sumExp %.3f ns", e, s))
+    }
     print("Times are medians of \(repeats) runs after a warm-up (n = samples; best = fastest run); % limit = hardware bound / median.")
     print("Blockwise variants of a workload are timed round-robin, so their ratios come from the same stretch of time.")
 
@@ -143,6 +149,18 @@ struct BlockwiseBench: ParsableCommand {
       try ComputePool.withThreadCount(1) { (0..<reps).reduce(0.0) { acc, _ in acc + small.sumExp() } }
     }
     return (expRun / Double(reps * 4096) * 1e9, sumExpRun / Double(reps * 4096) * 1e9)
+  }
+
+  /// Float `exp(into:)` over an in-cache array on one thread (float lanes),
+  /// ns per element, fastest of 7.
+  func probeExpFloat() throws -> Double? {
+    let small = NDArray(uniformArray(4096, -5, 5, seed: 1).map { Float($0) })
+    var out = try NDArray<Float>.zeros([4096])
+    let reps = 2000
+    let run = try fastest(runs: 7) {
+      try ComputePool.withThreadCount(1) { for _ in 0..<reps { try small.exp(into: &out) } }
+    }
+    return run / Double(reps * 4096) * 1e9
   }
 }
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Blockwise
+@_spi(KernelPaths) import Blockwise
 import BlockwiseBaselines
 import Foundation
 
@@ -59,9 +59,30 @@ func workloadW1(_ c: Context) throws -> [Row] {
     Variant(name: "Blockwise Float, all threads", threads: c.threads, tolerance: 1e-6, scalar: fref) {
       Double(try stackF.sumExp(x: pxf, y: pyf))
     },
-  ])
+  ] + forcedAVX2Variants(c, ref: ref, fref: fref, double: { try stack.sumExp(x: px, y: py) },
+                         float: { Double(try stackF.sumExp(x: pxf, y: pyf)) }))
   printTable(title: title, rows: rows)
   return rows
+}
+
+/// On a CPU whose best path is wider than AVX2 (AVX-512), the same
+/// workload forced onto the AVX2 path in the same run, Double and Float,
+/// so the gain of the wider path is a ratio from one stretch of time.
+func forcedAVX2Variants(
+  _ c: Context, ref: (Double, Double), fref: (Double, Double), double: @escaping () throws -> Double,
+  float: @escaping () throws -> Double
+) -> [Variant] {
+  guard kernelISA != "avx2-fma", kernelPaths.contains(where: { $0.name == "avx2-fma" && $0.supported }) else {
+    return []
+  }
+  return [
+    Variant(name: "Blockwise, forced AVX2, all threads", threads: c.threads, scalar: ref) {
+      try withKernelPath("avx2-fma", double)
+    },
+    Variant(name: "Blockwise Float, forced AVX2, all threads", threads: c.threads, tolerance: 1e-6, scalar: fref) {
+      try withKernelPath("avx2-fma", float)
+    },
+  ]
 }
 
 // MARK: - W1-cubic: the same workload with bicubic splines

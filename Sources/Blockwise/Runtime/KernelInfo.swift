@@ -30,10 +30,12 @@ public var openBLASThreadCount: Int {
   Int(openblas_get_num_threads())
 }
 
-// MARK: - Kernel paths for tests
+// MARK: - Kernel paths for tests and benchmarks
 
 /// Every kernel path of this build, by name, and whether this CPU runs it.
-var kernelPaths: [(name: String, supported: Bool)] {
+/// (`@_spi(KernelPaths) import Blockwise`: for tests and benchmarks that
+/// compare paths in one process.)
+@_spi(KernelPaths) public var kernelPaths: [(name: String, supported: Bool)] {
   (0..<Int32(BW_PATH_COUNT.rawValue)).map { p in (String(cString: bw_path_name(p)), bw_path_supported(p) != 0) }
 }
 
@@ -42,7 +44,7 @@ var kernelPaths: [(name: String, supported: Bool)] {
 /// Other threads keep theirs, so tests running in parallel are unaffected.
 /// - Throws: `BlockwiseError.invalidArgument` for a path this build or CPU
 ///   cannot run.
-func withKernelPath<R>(_ name: String, _ body: () throws -> R) throws -> R {
+@_spi(KernelPaths) public func withKernelPath<R>(_ name: String, _ body: () throws -> R) throws -> R {
   guard let p = (0..<Int32(BW_PATH_COUNT.rawValue)).first(where: { String(cString: bw_path_name($0)) == name }) else {
     throw BlockwiseError.invalidArgument(
       name: "kernel path", expected: kernelPaths.map(\.name).joined(separator: ", "), got: name)
