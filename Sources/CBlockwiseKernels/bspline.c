@@ -92,25 +92,61 @@ double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis
   return bw_kernels()->bspline_stack_sum_exp(ax, ay, coef, n, npad, xi, yi, m, scratch);
 }
 
+// Per-spline sums: point-major rows of npad values (aligned runs), exp
+// over each row's n values, then the rows added pairwise in place: row p
+// += row p + w for w = 1, 2, 4, ..., so each spline's m terms meet in a
+// tree of depth ceil(log2 m) and every step is a unit-stride vector add
+// across splines.
+static void bs_rows_pairwise(double *rows, long n, long npad, long m, double *per_spline) {
+  for (long w = 1; w < m; w *= 2) {
+    for (long p = 0; p + w < m; p += 2 * w) {
+      double *a = rows + p * npad;
+      const double *b = rows + (p + w) * npad;
+      for (long s = 0; s < n; s++) a[s] += b[s];
+    }
+  }
+  for (long s = 0; s < n; s++) per_spline[s] = rows[s];
+}
+
 void bw_bspline_stack_sum_exp_per_spline(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
                                          long n, long npad, const double *xi, const double *yi, long m,
                                          double *scratch, double *per_spline) {
-  // Point-major rows of npad values (aligned runs), exp over all of them,
-  // then the rows added pairwise in place: row p += row p + w for w = 1, 2,
-  // 4, ..., so each spline's m terms meet in a tree of depth ceil(log2 m)
-  // and every step is a unit-stride vector add across splines.
   if (m <= 0) {
     for (long s = 0; s < n; s++) per_spline[s] = 0;
     return;
   }
   bw_bspline_stack_values(ax, ay, coef, n, npad, xi, yi, m, scratch, npad, 1);
-  bw_exp_f64(scratch, scratch, m * npad);
-  for (long w = 1; w < m; w *= 2) {
-    for (long p = 0; p + w < m; p += 2 * w) {
-      double *a = scratch + p * npad;
-      const double *b = scratch + (p + w) * npad;
-      for (long s = 0; s < n; s++) a[s] += b[s];
-    }
+  for (long p = 0; p < m; p++) bw_exp_f64(scratch + p * npad, scratch + p * npad, n);
+  bs_rows_pairwise(scratch, n, npad, m, per_spline);
+}
+
+// MARK: Float stacks
+
+void bw_bspline_stack_values_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
+                                 long npad, const double *xi, const double *yi, long m, float *out, long ldp,
+                                 long lds) {
+  bw_kernels()->bspline_stack_values_f32(ax, ay, coef, n, npad, xi, yi, m, out, ldp, lds);
+}
+
+double bw_bspline_stack_sum_exp_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
+                                    long npad, const double *xi, const double *yi, long m, double *scratch) {
+  return bw_kernels()->bspline_stack_sum_exp_f32(ax, ay, coef, n, npad, xi, yi, m, scratch);
+}
+
+void bw_bspline_stack_sum_exp_per_spline_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay,
+                                             const float *coef, long n, long npad, const double *xi,
+                                             const double *yi, long m, double *scratch, double *per_spline) {
+  if (m <= 0) {
+    for (long s = 0; s < n; s++) per_spline[s] = 0;
+    return;
   }
-  for (long s = 0; s < n; s++) per_spline[s] = scratch[s];
+  // Float values and their exp in float lanes after the double rows, then
+  // widened into the rows and added pairwise in double.
+  float *values = (float *)(scratch + m * npad);
+  bw_bspline_stack_values_f32(ax, ay, coef, n, npad, xi, yi, m, values, npad, 1);
+  for (long p = 0; p < m; p++) {
+    bw_exp_f32(values + p * npad, values + p * npad, n);
+    bw_widen_f32(values + p * npad, scratch + p * npad, n);
+  }
+  bs_rows_pairwise(scratch, n, npad, m, per_spline);
 }

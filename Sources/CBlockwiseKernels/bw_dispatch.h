@@ -65,6 +65,12 @@ typedef struct bw_kernel_table {
   double (*bspline_stack_sum_exp)(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
                                   long n, long npad, const double *xi, const double *yi, long m,
                                   double *scratch);
+  void (*bspline_stack_values_f32)(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
+                                   long npad, const double *xi, const double *yi, long m, float *out, long ldp,
+                                   long lds);
+  double (*bspline_stack_sum_exp_f32)(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef,
+                                      long n, long npad, const double *xi, const double *yi, long m,
+                                      double *scratch);
   // expr_ops.c: one kernel per expression op (indexed by bw_expr_op).
   const bw_xk_f64 *expr_f64;
   const bw_xk_f32 *expr_f32;
@@ -84,7 +90,7 @@ const bw_kernel_table *bw_kernels_for(int path);
   X(narrow_f64) X(rows_sum_f64) X(rows_sum_f32) X(rows_sum_exp_f64) X(rows_sum_exp_f32)         \
   X(rows_max_f64) X(rows_min_f64) X(rows_max_f32) X(rows_min_f32) X(stack_eval)                 \
   X(stack_sum_exp) X(stack_per_spline) X(stack_eval_f32) X(stack_sum_exp_f32) X(stack_per_spline_f32)      \
-  X(bspline_stack_values) X(bspline_stack_sum_exp)
+  X(bspline_stack_values) X(bspline_stack_sum_exp) X(bspline_stack_values_f32) X(bspline_stack_sum_exp_f32)
 
 // Each target file (target_<name>.c) fills a table with its instance of
 // every kernel; isa.c calls these once. The x86 targets exist on x86-64

@@ -59,13 +59,19 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
     var z = widened(values)
     fitCoefficients(&z, count: n, x: bx, y: by)
     let np = (n + 3) / 4 * 4
-    coef = SplineCoefficients(count: mx * my * np)
-    let c = coef.base
+    // Float stacks keep Float coefficients (fitted in Double, rounded once)
+    // and evaluate in float lanes: half the memory traffic.
+    let float = Element.self == Float.self
+    coef = float ? SplineCoefficients(floatCount: mx * my * np) : SplineCoefficients(count: mx * my * np)
+    let coef = self.coef
     z.withUnsafeBufferPointer { zb in
       for i in 0..<mx {
         for j in 0..<my {
-          let run = c + (i * my + j) * np
-          for s in 0..<np { run[s] = s < n ? zb[(s * mx + i) * my + j] : 0 }
+          let run = (i * my + j) * np
+          for s in 0..<np {
+            let v = s < n ? zb[(s * mx + i) * my + j] : 0
+            if float { coef.floats[run + s] = Float(v) } else { coef.base[run + s] = v }
+          }
         }
       }
     }
@@ -128,6 +134,12 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
     forEachPointBlock(x: xi, y: yi, into: &out, blockLength: Self.evalBlock, scratch: { $0 * np + $0 }) {
       r, dx, dy, scratch, po in
       let len = r.count
+      if coef.isFloat {
+        // Float values straight into each spline's output row.
+        let dst = UnsafeMutableRawPointer(po + r.lowerBound).assumingMemoryBound(to: Float.self)
+        bw_bspline_stack_values_f32(bx.axis, by.axis, coef.floats, n, np, dx, dy, len, dst, 1, m)
+        return
+      }
       bw_bspline_stack_values(bx.axis, by.axis, coef.base, n, np, dx, dy, len, scratch, np, 1)
       let row = scratch + len * np
       for s in 0..<n {
@@ -140,8 +152,9 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
   /// `sum_k sum_i exp(f_k(x[i], y[i]))`, fused: no values leave the cache.
   ///
   /// - Returns: The total (0 for no points or no splines; NaN if a
-  ///   coordinate is NaN; +inf on overflow). Float stacks sum in Double and
-  ///   round once.
+  ///   coordinate is NaN; +inf on overflow). Float stacks compute values
+  ///   and exp in float lanes from Float coefficients and sum in Double,
+  ///   rounding the total once.
   /// - Throws: As `evaluate(x:y:)`.
   /// - Complexity: O(n * m (kx + 1)(ky + 1)), parallel; bit-identical for
   ///   any thread count.
@@ -190,7 +203,9 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
           let bytes = bw_bspline_stack_sum_exp_scratch(bx.axis, by.axis, n, np, r.count)
           return withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: bytes / 8 + 1) {
             dx, dy, scratch in
-            bw_bspline_stack_sum_exp(bx.axis, by.axis, coef.base, n, np, dx, dy, r.count, scratch)
+            coef.isFloat
+              ? bw_bspline_stack_sum_exp_f32(bx.axis, by.axis, coef.floats, n, np, dx, dy, r.count, scratch)
+              : bw_bspline_stack_sum_exp(bx.axis, by.axis, coef.base, n, np, dx, dy, r.count, scratch)
           }
         }
       }
@@ -225,9 +240,16 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
         ComputePool.shared.forEachBlock(count: leaves, blockLength: leavesPerBlock) { lr in
           for l in lr {
             let r = l * leaf..<Swift.min(m, (l + 1) * leaf)
-            withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: r.count * np) { dx, dy, scratch in
-              bw_bspline_stack_sum_exp_per_spline(
-                bx.axis, by.axis, coef.base, n, np, dx, dy, r.count, scratch, pp.advanced(by: l * n))
+            // Float stacks: the double rows, then as many floats.
+            let extra = coef.isFloat ? r.count * np + (r.count * np + 1) / 2 : r.count * np
+            withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: extra) { dx, dy, scratch in
+              if coef.isFloat {
+                bw_bspline_stack_sum_exp_per_spline_f32(
+                  bx.axis, by.axis, coef.floats, n, np, dx, dy, r.count, scratch, pp.advanced(by: l * n))
+              } else {
+                bw_bspline_stack_sum_exp_per_spline(
+                  bx.axis, by.axis, coef.base, n, np, dx, dy, r.count, scratch, pp.advanced(by: l * n))
+              }
             }
           }
         }

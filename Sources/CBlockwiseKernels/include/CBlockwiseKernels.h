@@ -313,9 +313,8 @@ void bw_bspline2d_eval(const bw_bspline_axis *ax, const bw_bspline_axis *ay, con
 double bw_bspline2d_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
                             const double *xi, const double *yi, long m);
 /// A stack of n splines, coefficients coef[i][j][s] (s < npad, npad a
-/// multiple of 4, padding lanes zero): out[p * ldp + s * lds] = f_s(p).
-/// Point-major output (lds == 1) stores whole vectors: it needs room for
-/// (m - 1) * ldp + npad doubles.
+/// multiple of 4, padding lanes zero): out[p * ldp + s * lds] = f_s(p),
+/// s < n (nothing else is written).
 void bw_bspline_stack_values(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
                              long npad, const double *xi, const double *yi, long m, double *out, long ldp,
                              long lds);
@@ -332,6 +331,18 @@ double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis
 void bw_bspline_stack_sum_exp_per_spline(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
                                          long n, long npad, const double *xi, const double *yi, long m,
                                          double *scratch, double *per_spline);
+/// Float stacks: the same with float coefficients (half the memory
+/// traffic), values and exp in float lanes, sums in double. Values are
+/// floats; the fused sum takes the same scratch; the per-spline sums take
+/// m * npad doubles and then m * npad floats of scratch.
+void bw_bspline_stack_values_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
+                                 long npad, const double *xi, const double *yi, long m, float *out, long ldp,
+                                 long lds);
+double bw_bspline_stack_sum_exp_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
+                                    long npad, const double *xi, const double *yi, long m, double *scratch);
+void bw_bspline_stack_sum_exp_per_spline_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay,
+                                             const float *coef, long n, long npad, const double *xi,
+                                             const double *yi, long m, double *scratch, double *per_spline);
 
 // MARK: - Thread pool
 
