@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: bench-limits deps build test test-swift test-traps test-aarch64 aarch64-deps wheel test-wheel golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+.PHONY: bench-limits expf-exhaustive deps build test test-swift test-traps test-aarch64 aarch64-deps wheel test-wheel golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
 	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
@@ -64,6 +64,7 @@ test: deps
 	$(MAKE) --no-print-directory test-swift
 	$(SWIFT) run $(TEST_FLAGS) blockwise-examples all $(QUIET_THIRD_PARTY)
 	$(MAKE) --no-print-directory expression-accuracy
+	$(MAKE) --no-print-directory expf-exhaustive
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory test-mpi
 	$(MAKE) --no-print-directory test-c
@@ -206,6 +207,13 @@ test-aarch64: deps aarch64-deps
 	    echo "vector exp digests differ across targets:"; grep -ah "vector exp digest" .build/aarch64/*.log; exit 1; fi; \
 	  echo "vector exp: the same bits on $$(grep -ah "vector exp digest" .build/aarch64/native.log .build/aarch64/harness.log | awk '{print $$NF}' | tr -d '()' | paste -sd, -) (digest $$digests)"
 	@$(call record,aarch64 under qemu (harness$(,) expression accuracy$(,) digests): $$(( $$(grep -a "passed" .build/aarch64/harness.log | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+") + $$(grep -c " worst " .build/aarch64/accuracy.log) + 2 )) passed$(,) 0 failed)
+
+# The Float exp on every float in [-104, 89], every path this CPU runs.
+expf-exhaustive: deps
+	mkdir -p .build
+	$(CC_KERNELS) -pthread scripts/expf_exhaustive.c $(KERNEL_SOURCES) -o .build/expf-exhaustive -lsleef -lm -lpthread
+	.build/expf-exhaustive | tee .build/expf-exhaustive.log
+	@$(call record,$$(grep -a "Float exp exhaustive" .build/expf-exhaustive.log | sed -E 's/Float exp exhaustive: /Float exp (every float in [-104$(,) 89]$(,) per path): /'))
 
 # Worst error of every expression function (SLEEF and Blockwise's own) over
 # 10^6 arguments each, against long double, on every kernel path this CPU runs.

@@ -74,11 +74,10 @@
 #define BW_STACK_EVAL_BLOCK 512
 /// Points ahead whose spline-stack cell is prefetched while the current
 /// point computes (its coefficient runs come from L3 for random points).
-#ifdef BW_STACK_PREFETCH_POINTS_OVERRIDE
-#define BW_STACK_PREFETCH_POINTS BW_STACK_PREFETCH_POINTS_OVERRIDE
-#else
+/// Dev machine, W1 through the C kernels alone, one thread: distance 0
+/// took 122 ms (Double) / 86 ms (Float), 4 took 87-94 / 50-59, 8 and 16
+/// no better.
 #define BW_STACK_PREFETCH_POINTS 4
-#endif
 /// Elements per side of a transpose tile (32 x 32 doubles = 8 KiB).
 #define BW_TRANSPOSE_TILE 32
 

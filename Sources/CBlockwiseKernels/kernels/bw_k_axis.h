@@ -27,8 +27,8 @@ BW_K_ROWS_SUM(k_rows_sum_f32, float)
 // MARK: sum of exp
 
 // LOAD reads a vector of elements as doubles (a plain load, or floats
-// widened); the remainder columns go one by one.
-#define BW_K_ROWS_SUM_EXP(NAME, T, LOAD)                                                  \
+// widened); the remainder columns go as one masked vector.
+#define BW_K_ROWS_SUM_EXP(NAME, T, LOAD, LOAD_FIRST)                                      \
   static void NAME(const T *x, long rows, long ld, long cols, const double *shift, double *acc) { \
     long full = cols - cols % BW_VD_LANES;                                                \
     for (long r = 0; r < rows; r++) {                                                     \
@@ -39,11 +39,16 @@ BW_K_ROWS_SUM(k_rows_sum_f32, float)
         if (shift) v = vd_sub(v, vd_load(shift + j));                                     \
         vd_store(acc + j, vd_add(vd_load(acc + j), vd_exp(v)));                           \
       }                                                                                   \
-      for (; j < cols; j++) acc[j] += bw_exp1((double)xr[j] - (shift ? shift[j] : 0.0));  \
+      if (j < cols) { /* the rest as one masked vector */                                 \
+        long k = cols - j;                                                                \
+        bw_vd v = LOAD_FIRST(xr + j, k);                                                  \
+        if (shift) v = vd_sub(v, vd_load_first(shift + j, k));                            \
+        vd_store_first(acc + j, k, vd_add(vd_load_first(acc + j, k), vd_exp(v)));         \
+      }                                                                                   \
     }                                                                                     \
   }
-BW_K_ROWS_SUM_EXP(k_rows_sum_exp_f64, double, vd_load)
-BW_K_ROWS_SUM_EXP(k_rows_sum_exp_f32, float, vd_load_f32)
+BW_K_ROWS_SUM_EXP(k_rows_sum_exp_f64, double, vd_load, vd_load_first)
+BW_K_ROWS_SUM_EXP(k_rows_sum_exp_f32, float, vd_load_f32, vd_load_f32_first)
 
 // MARK: min / max
 

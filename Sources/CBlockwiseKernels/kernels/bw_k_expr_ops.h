@@ -61,16 +61,16 @@ BW_UNARY_EXACT(float, f32, fabsf, floorf, ceilf, truncf, rintf, signbit)
 
 // sqrt is correctly rounded on every target (the instruction, or the C
 // function lane by lane); a broadcast operand is computed once.
-#define BW_XK_SQRT(T, SFX, V, L, LOAD, STORE, VSQRT, SQRT)                             \
+#define BW_XK_SQRT(T, SFX, V, L, LOAD, STORE, VSQRT, SQRT, LOAD_FIRST, STORE_FIRST)   \
   static void x_sqrt_##SFX(BW_XK_ARGS(T)) {                                            \
     (void)b; (void)bs; (void)c; (void)cs;                                              \
     if (as == 0) { T r = SQRT(a[0]); for (long i = 0; i < n; i++) y[i] = r; return; }  \
     long i = 0;                                                                        \
     for (; i + L <= n; i += L) STORE(y + i, VSQRT(LOAD(a + i)));                       \
-    for (; i < n; i++) y[i] = SQRT(a[i]);                                              \
+    if (i < n) STORE_FIRST(y + i, n - i, VSQRT(LOAD_FIRST(a + i, n - i)));             \
   }
-BW_XK_SQRT(double, f64, bw_vd, BW_VD_LANES, vd_load, vd_store, vd_sqrt, sqrt)
-BW_XK_SQRT(float, f32, bw_vf, BW_VF_LANES, vf_load, vf_store, vf_sqrt, sqrtf)
+BW_XK_SQRT(double, f64, bw_vd, BW_VD_LANES, vd_load, vd_store, vd_sqrt, sqrt, vd_load_first, vd_store_first)
+BW_XK_SQRT(float, f32, bw_vf, BW_VF_LANES, vf_load, vf_store, vf_sqrt, sqrtf, vf_load_first, vf_store_first)
 
 // MARK: exact binary and ternary operations
 
@@ -157,12 +157,13 @@ BW_XK_TERNARY(x_clip_f32, float, BW_CLIP(u, v, w))
 
 // The smallest and largest |a[i]|, NaN ignored (vd_min/vd_max return the
 // accumulator, their second operand, when a lane is NaN).
-#define BW_K_ABS_RANGE(NAME, T, V, L, LOAD, SET1, ABS, MIN, MAX, STORE, FABS)             \
+#define BW_K_ABS_RANGE(NAME, T, V, L, LOAD, SET1, ABS, MIN, MAX, STORE, SELECT, MFIRST, LOAD_FIRST) \
   static void NAME(const T *a, long n, double *lo, double *hi) {                          \
     V vlo = SET1(INFINITY), vhi = SET1(0);                                                \
     long i = 0;                                                                           \
-    for (; i + L <= n; i += L) {                                                          \
-      V v = ABS(LOAD(a + i));                                                             \
+    for (; i < n; i += L) {                                                               \
+      /* Lanes past n repeat a[0] (neutral for both extremes). */                         \
+      V v = ABS(i + L <= n ? LOAD(a + i) : SELECT(MFIRST(n - i), LOAD_FIRST(a + i, n - i), SET1(a[0]))); \
       vlo = MIN(v, vlo);                                                                  \
       vhi = MAX(v, vhi);                                                                  \
     }                                                                                     \
@@ -174,16 +175,13 @@ BW_XK_TERNARY(x_clip_f32, float, BW_CLIP(u, v, w))
       mn = l[k] < mn ? l[k] : mn;                                                         \
       mx = h[k] > mx ? h[k] : mx;                                                         \
     }                                                                                     \
-    for (; i < n; i++) {                                                                  \
-      double v = FABS(a[i]);                                                              \
-      mn = v < mn ? v : mn;                                                               \
-      mx = v > mx ? v : mx;                                                               \
-    }                                                                                     \
     *lo = mn;                                                                             \
     *hi = mx;                                                                             \
   }
-BW_K_ABS_RANGE(k_abs_range_f64, double, bw_vd, BW_VD_LANES, vd_load, vd_set1, vd_abs, vd_min, vd_max, vd_store, fabs)
-BW_K_ABS_RANGE(k_abs_range_f32, float, bw_vf, BW_VF_LANES, vf_load, vf_set1, vf_abs, vf_min, vf_max, vf_store, fabsf)
+BW_K_ABS_RANGE(k_abs_range_f64, double, bw_vd, BW_VD_LANES, vd_load, vd_set1, vd_abs, vd_min, vd_max, vd_store,
+               vd_select, md_first, vd_load_first)
+BW_K_ABS_RANGE(k_abs_range_f32, float, bw_vf, BW_VF_LANES, vf_load, vf_set1, vf_abs, vf_min, vf_max, vf_store,
+               vf_select, mf_first, vf_load_first)
 
 // y[i] = FN(a[i]) for i < n at the target's SLEEF width: whole vectors,
 // then the tail through a copy padded with PAD (the padding lanes are

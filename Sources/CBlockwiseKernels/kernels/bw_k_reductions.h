@@ -88,13 +88,13 @@ static double k_sum_exp_f32(const float *x, long n, double shift) {
 
 // MARK: min / max (NaN-propagating)
 
-// Four vector extrema and a NaN flag, then the lanes and the remainder one
-// by one. The layer's vd_max returns its second operand when either is
+// Four vector extrema and a NaN check per step, the remainder as masked
+// vectors, then the lanes. The layer's vd_max returns its second operand when either is
 // NaN, so NaNs never enter the extrema and the flag reports them. Which
 // zero wins between -0 and +0 is unspecified.
 #define BW_PICK_MAX(a, b) ((b) > (a) ? (b) : (a))
 #define BW_PICK_MIN(a, b) ((b) < (a) ? (b) : (a))
-#define BW_K_EXTREMUM(NAME, T, V, L, LOAD, SET1, OP, NAN_MASK, OR, ANY, NONE, STORE, PICK) \
+#define BW_K_EXTREMUM(NAME, T, V, L, LOAD, SET1, OP, NAN_MASK, OR, ANY, STORE, PICK, SELECT, MFIRST, LOAD_FIRST) \
   static double NAME(const T *x, long n) {                                                \
     V m0 = SET1(x[0]), m1 = m0, m2 = m0, m3 = m0;                                         \
     long i = 0;                                                                           \
@@ -106,26 +106,27 @@ static double k_sum_exp_f32(const float *x, long n, double shift) {
       m2 = OP(c, m2);                                                                     \
       m3 = OP(d, m3);                                                                     \
     }                                                                                     \
+    /* The rest a vector at a time, lanes past n keeping the running extremum. */       \
+    for (; i < n; i += L) {                                                               \
+      V a = SELECT(MFIRST(n - i), LOAD_FIRST(x + i, n - i), m0);                          \
+      if (ANY(NAN_MASK(a))) return NAN;                                                   \
+      m0 = OP(a, m0);                                                                     \
+    }                                                                                     \
     T lanes[L];                                                                           \
     STORE(lanes, OP(OP(m0, m1), OP(m2, m3)));                                             \
     double best = (double)lanes[0];                                                       \
     for (int l = 1; l < L; l++) best = PICK(best, (double)lanes[l]);                      \
-    for (; i < n; i++) {                                                                  \
-      double v = (double)x[i];                                                            \
-      if (v != v) return NAN;                                                             \
-      best = PICK(best, v);                                                               \
-    }                                                                                     \
     return best;                                                                          \
   }
 
-BW_K_EXTREMUM(k_max_f64, double, bw_vd, BW_VD_LANES, vd_load, vd_set1, vd_max, md_nan, md_or, md_any, md_none,
-              vd_store, BW_PICK_MAX)
-BW_K_EXTREMUM(k_min_f64, double, bw_vd, BW_VD_LANES, vd_load, vd_set1, vd_min, md_nan, md_or, md_any, md_none,
-              vd_store, BW_PICK_MIN)
-BW_K_EXTREMUM(k_max_f32, float, bw_vf, BW_VF_LANES, vf_load, vf_set1, vf_max, mf_nan, mf_or, mf_any, mf_none,
-              vf_store, BW_PICK_MAX)
-BW_K_EXTREMUM(k_min_f32, float, bw_vf, BW_VF_LANES, vf_load, vf_set1, vf_min, mf_nan, mf_or, mf_any, mf_none,
-              vf_store, BW_PICK_MIN)
+BW_K_EXTREMUM(k_max_f64, double, bw_vd, BW_VD_LANES, vd_load, vd_set1, vd_max, md_nan, md_or, md_any, vd_store,
+              BW_PICK_MAX, vd_select, md_first, vd_load_first)
+BW_K_EXTREMUM(k_min_f64, double, bw_vd, BW_VD_LANES, vd_load, vd_set1, vd_min, md_nan, md_or, md_any, vd_store,
+              BW_PICK_MIN, vd_select, md_first, vd_load_first)
+BW_K_EXTREMUM(k_max_f32, float, bw_vf, BW_VF_LANES, vf_load, vf_set1, vf_max, mf_nan, mf_or, mf_any, vf_store,
+              BW_PICK_MAX, vf_select, mf_first, vf_load_first)
+BW_K_EXTREMUM(k_min_f32, float, bw_vf, BW_VF_LANES, vf_load, vf_set1, vf_min, mf_nan, mf_or, mf_any, vf_store,
+              BW_PICK_MIN, vf_select, mf_first, vf_load_first)
 
 // MARK: log-sum-exp leaves
 
@@ -156,18 +157,18 @@ static double k_lse_leaf_f64(const double *x, long n, double *max_out) {
   double shift = 0;
   int started = 0;
   bw_vd acc = vd_zero();
-  double tail = 0;
   for (long i = 0; i < n; i += BW_EXP_CHUNK) {
     long len = n - i < BW_EXP_CHUNK ? n - i : BW_EXP_CHUNK;
-    // The chunk's extremes; NaN is ignored here and reaches the sum.
+    // The chunk's extremes (lanes past the leaf read as +-inf, neutral);
+    // NaN is ignored here and reaches the sum.
     double lo = INFINITY, hi = -INFINITY;
-    long full = len - len % L;
-    if (full > 0) {
+    {
       bw_vd vlo = vd_set1(INFINITY), vhi = vd_set1(-INFINITY);
-      for (long k = 0; k < full; k += L) {
-        bw_vd v = vd_load(x + i + k);
-        vlo = vd_min(v, vlo);
-        vhi = vd_max(v, vhi);
+      for (long k = 0; k < len; k += L) {
+        bw_md in = md_first(len - k);
+        bw_vd v = vd_load_first(x + i + k, len - k);
+        vlo = vd_min(vd_select(in, v, vd_set1(INFINITY)), vlo);
+        vhi = vd_max(vd_select(in, v, vd_set1(-INFINITY)), vhi);
       }
       double l4[BW_VD_LANES], h4[BW_VD_LANES];
       vd_store(l4, vlo);
@@ -177,29 +178,28 @@ static double k_lse_leaf_f64(const double *x, long n, double *max_out) {
         hi = h4[l] > hi ? h4[l] : hi;
       }
     }
-    for (long k = full; k < len; k++) {
-      double v = x[i + k];
-      lo = v < lo ? v : lo;
-      hi = v > hi ? v : hi;
-    }
     if (!(hi > -INFINITY && hi < INFINITY)) return k_lse_leaf_two_pass(x, n, max_out);
     if (!started) {
       shift = hi;
       started = 1;
     } else if (hi > shift + BW_LSE_SLACK) {
-      double f = bw_exp1(shift - hi);
-      acc = vd_mul(acc, vd_set1(f));
-      tail *= f;
+      acc = vd_mul(acc, vd_set1(bw_exp1(shift - hi)));
       shift = hi;
     }
     bw_vd sh = vd_set1(shift);
+    long full = len - len % L;
     if (lo - shift >= -BW_EXP_FAST) {
       for (long k = 0; k < full; k += L) acc = vd_add(acc, vd_exp_core(vd_sub(vd_load(x + i + k), sh)));
     } else {
       acc = k_sum_exp_checked(x + i, full, sh, acc);
     }
-    for (long k = full; k < len; k++) tail += bw_exp1(x[i + k] - shift);
+    if (full < len) {
+      // The last partial vector: lanes past the leaf read as -inf (exp 0).
+      bw_md in = md_first(len - full);
+      bw_vd v = vd_select(in, vd_load_first(x + i + full, len - full), vd_set1(-INFINITY));
+      acc = vd_add(acc, vd_exp(vd_sub(v, sh)));
+    }
   }
   *max_out = shift;
-  return vd_reduce_add(acc) + tail;
+  return vd_reduce_add(acc);
 }

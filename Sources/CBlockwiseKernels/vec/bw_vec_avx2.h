@@ -70,6 +70,12 @@ BW_VFN double vd_reduce_add(bw_vd v) {
 }
 /// 4 floats from p, widened (exact).
 BW_VFN bw_vd vd_load_f32(const float *p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+/// The first k (<= 4) floats from p, widened (the rest 0; nothing past p[k-1] read).
+BW_VFN bw_vd vd_load_f32_first(const float *p, long k) {
+  int kk = k > 4 ? 4 : (int)k;
+  __m128i m = _mm_cmpgt_epi32(_mm_set1_epi32(kk), _mm_set_epi32(3, 2, 1, 0));
+  return _mm256_cvtps_pd(_mm_maskload_ps(p, m));
+}
 /// v rounded to float, stored to p[0..3].
 BW_VFN void vd_store_f32(float *p, bw_vd v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
 /// 2^n for integral n in the normal exponent range (exact).

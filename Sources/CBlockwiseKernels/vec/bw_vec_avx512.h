@@ -59,6 +59,7 @@ BW_VFN double vd_reduce_add(bw_vd v) {
   return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
 }
 BW_VFN bw_vd vd_load_f32(const float *p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+BW_VFN bw_vd vd_load_f32_first(const float *p, long k) { return _mm512_cvtps_pd(_mm256_maskz_loadu_ps(md_first(k), p)); }
 BW_VFN void vd_store_f32(float *p, bw_vd v) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(v)); }
 BW_VFN bw_vd vd_pow2i(bw_vd n) {
   __m512i e = _mm512_add_epi64(_mm512_cvtpd_epi64(n), _mm512_set1_epi64(1023));

@@ -67,6 +67,7 @@ BW_VFN bw_vd vd_select(bw_md m, bw_vd a, bw_vd b) { bw_vd r; BW_LANES4(r.v[l] = 
 BW_VFN bw_vd vd_keep(bw_md m, bw_vd a) { bw_vd r; BW_LANES4(r.v[l] = m.v[l] ? a.v[l] : 0.0) return r; }
 BW_VFN double vd_reduce_add(bw_vd a) { return (a.v[0] + a.v[1]) + (a.v[2] + a.v[3]); }
 BW_VFN bw_vd vd_load_f32(const float *p) { bw_vd r; BW_LANES4(r.v[l] = (double)p[l]) return r; }
+BW_VFN bw_vd vd_load_f32_first(const float *p, long k) { bw_vd r; BW_LANES4(r.v[l] = l < k ? (double)p[l] : 0.0) return r; }
 BW_VFN void vd_store_f32(float *p, bw_vd a) { BW_LANES4(p[l] = (float)a.v[l]) }
 
 // MARK: float lanes

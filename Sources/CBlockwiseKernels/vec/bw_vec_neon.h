@@ -62,6 +62,10 @@ BW_VFN bw_vd vd_select(bw_md m, bw_vd a, bw_vd b) { return vbslq_f64(m, a, b); }
 BW_VFN bw_vd vd_keep(bw_md m, bw_vd a) { return vreinterpretq_f64_u64(vandq_u64(m, vreinterpretq_u64_f64(a))); }
 BW_VFN double vd_reduce_add(bw_vd v) { return vgetq_lane_f64(v, 0) + vgetq_lane_f64(v, 1); }
 BW_VFN bw_vd vd_load_f32(const float *p) { return vcvt_f64_f32(vld1_f32(p)); }
+BW_VFN bw_vd vd_load_f32_first(const float *p, long k) {
+  float t[2] = {k > 0 ? p[0] : 0.0f, k > 1 ? p[1] : 0.0f};
+  return vcvt_f64_f32(vld1_f32(t));
+}
 BW_VFN void vd_store_f32(float *p, bw_vd v) { vst1_f32(p, vcvt_f32_f64(v)); }
 BW_VFN bw_vd vd_pow2i(bw_vd n) {
   int64x2_t e = vaddq_s64(vcvtq_s64_f64(n), vdupq_n_s64(1023));
