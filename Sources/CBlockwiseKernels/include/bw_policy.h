@@ -78,6 +78,10 @@
 /// took 122 ms (Double) / 86 ms (Float), 4 took 87-94 / 50-59, 8 and 16
 /// no better.
 #define BW_STACK_PREFETCH_POINTS 4
+/// Points a stack kernel locates ahead of its arithmetic (cells and offsets
+/// on the stack, 1.5 KiB; the first BW_STACK_PREFETCH_POINTS of each block
+/// go unprefetched, 6% of them).
+#define BW_STACK_LOCATE_BLOCK 64
 /// Elements per side of a transpose tile (32 x 32 doubles = 8 KiB).
 #define BW_TRANSPOSE_TILE 32
 

@@ -49,10 +49,10 @@ BW_VFN void k_prefetch_cell(const double *coef, long npad, long cell) {
   for (long off = 0; off < bytes; off += 64) bw_prefetch(p + off);
 }
 
-// Points are located a block at a time, ahead of the arithmetic, so the
-// cell of the point BW_STACK_PREFETCH_POINTS ahead can be prefetched
-// (bw_policy.h); a block's cells, offsets and validity live on the stack.
-#define BW_STACK_LOCATE_BLOCK 64
+// Points are located BW_STACK_LOCATE_BLOCK at a time, ahead of the
+// arithmetic, so the cell of the point BW_STACK_PREFETCH_POINTS ahead can be
+// prefetched (both in bw_policy.h); a block's cells, offsets and validity
+// live on the stack.
 typedef struct {
   long cell[BW_STACK_LOCATE_BLOCK];
   double tx[BW_STACK_LOCATE_BLOCK], ty[BW_STACK_LOCATE_BLOCK];
