@@ -193,6 +193,10 @@ test-aarch64: deps aarch64-deps
 	$(AARCH64_CC) -DN=20000 scripts/expr_accuracy.c $(wildcard $(KERNELS)/*.c) $(AARCH64_LIBS) -o .build/aarch64/expression-accuracy
 	$(CC_KERNELS) Tests/KernelHarness/kernel_harness.c $(KERNEL_SOURCES) -o .build/kernel-harness -lsleef -lm -lpthread
 	.build/kernel-harness "x86-64 (native)" .build/aarch64/fixtures.txt | tee .build/aarch64/native.log
+	@# The generic target at AVX-512's lane counts (8 doubles, 16 floats):
+	@# every kernel's tails, masks and lane trees at that width, on any CPU.
+	$(CC_KERNELS) -DBW_GENERIC_LANES=8 Tests/KernelHarness/kernel_harness.c $(KERNEL_SOURCES) -o .build/kernel-harness-wide -lsleef -lm -lpthread
+	BLOCKWISE_ISA=generic .build/kernel-harness-wide "generic at 8/16 lanes" .build/aarch64/fixtures.txt | tee .build/aarch64/wide.log
 	$(QEMU_AARCH64) .build/aarch64/kernel-harness "aarch64 (qemu)" .build/aarch64/fixtures.txt | tee .build/aarch64/harness.log
 	$(QEMU_AARCH64) .build/aarch64/expression-accuracy | tee .build/aarch64/accuracy.log
 	@native=$$(grep -a "portable-path digest" .build/aarch64/native.log | awk '{print $$NF}'); \
@@ -207,6 +211,7 @@ test-aarch64: deps aarch64-deps
 	    echo "vector exp digests differ across targets:"; grep -ah "vector exp digest" .build/aarch64/*.log; exit 1; fi; \
 	  echo "vector exp: the same bits on $$(grep -ah "vector exp digest" .build/aarch64/native.log .build/aarch64/harness.log | awk '{print $$NF}' | tr -d '()' | paste -sd, -) (digest $$digests)"
 	@$(call record,aarch64 under qemu (harness$(,) expression accuracy$(,) digests): $$(( $$(grep -a "passed" .build/aarch64/harness.log | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+") + $$(grep -c " worst " .build/aarch64/accuracy.log) + 2 )) passed$(,) 0 failed)
+	@$(call record,Generic kernels at AVX-512 widths (harness$(,) 8/16 lanes): $$(grep -a "passed" .build/aarch64/wide.log | grep -oE "[0-9]+ passed$(,) [0-9]+ failed"))
 
 # The Float exp on every float in [-104, 89], every path this CPU runs.
 expf-exhaustive: deps

@@ -13,20 +13,32 @@
 #define BW_VEC_GENERIC_H
 
 #define BW_TARGET_NAME generic
-#define BW_VD_LANES 4
-#define BW_VF_LANES 8
+// 4 double lanes (AVX2's count). The kernel harness also builds this
+// target with BW_GENERIC_LANES=8, AVX-512's counts, to run every kernel's
+// logic (tails, masks, lane trees) at that width on any machine.
+#ifndef BW_GENERIC_LANES
+#define BW_GENERIC_LANES 4
+#endif
+#define BW_VD_LANES BW_GENERIC_LANES
+#define BW_VF_LANES (2 * BW_GENERIC_LANES)
 #define BW_V_FMA 0
 #define BW_V_TRANSPOSE 0
 
-typedef struct { double v[4]; } bw_vd;
-typedef struct { float v[8]; } bw_vf;
-typedef struct { int v[4]; } bw_md;
-typedef struct { int v[8]; } bw_mf;
+typedef struct { double v[BW_VD_LANES]; } bw_vd;
+typedef struct { float v[BW_VF_LANES]; } bw_vf;
+typedef struct { int v[BW_VD_LANES]; } bw_md;
+typedef struct { int v[BW_VF_LANES]; } bw_mf;
 
 #define BW_VFN static inline __attribute__((always_inline))
+#if BW_GENERIC_LANES == 4
 #define BW_SPLAT_F(v) {{v, v, v, v, v, v, v, v}}
-#define BW_LANES4(expr) for (int l = 0; l < 4; l++) { expr; }
-#define BW_LANES8(expr) for (int l = 0; l < 8; l++) { expr; }
+#elif BW_GENERIC_LANES == 8
+#define BW_SPLAT_F(v) {{v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}}
+#else
+#error "BW_GENERIC_LANES: 4 or 8"
+#endif
+#define BW_LANES4(expr) for (int l = 0; l < BW_VD_LANES; l++) { expr; }
+#define BW_LANES8(expr) for (int l = 0; l < BW_VF_LANES; l++) { expr; }
 
 // MARK: double lanes
 
@@ -61,11 +73,16 @@ BW_VFN bw_md md_nan(bw_vd a) { bw_md m; BW_LANES4(m.v[l] = a.v[l] != a.v[l]) ret
 BW_VFN bw_md md_and(bw_md a, bw_md b) { bw_md m; BW_LANES4(m.v[l] = a.v[l] & b.v[l]) return m; }
 BW_VFN bw_md md_or(bw_md a, bw_md b) { bw_md m; BW_LANES4(m.v[l] = a.v[l] | b.v[l]) return m; }
 BW_VFN bw_md md_none(void) { bw_md m; BW_LANES4(m.v[l] = 0) return m; }
-BW_VFN int md_all(bw_md m) { return m.v[0] & m.v[1] & m.v[2] & m.v[3]; }
-BW_VFN int md_any(bw_md m) { return m.v[0] | m.v[1] | m.v[2] | m.v[3]; }
+BW_VFN int md_all(bw_md m) { int r = 1; BW_LANES4(r &= m.v[l]) return r; }
+BW_VFN int md_any(bw_md m) { int r = 0; BW_LANES4(r |= m.v[l]) return r; }
 BW_VFN bw_vd vd_select(bw_md m, bw_vd a, bw_vd b) { bw_vd r; BW_LANES4(r.v[l] = m.v[l] ? a.v[l] : b.v[l]) return r; }
 BW_VFN bw_vd vd_keep(bw_md m, bw_vd a) { bw_vd r; BW_LANES4(r.v[l] = m.v[l] ? a.v[l] : 0.0) return r; }
-BW_VFN double vd_reduce_add(bw_vd a) { return (a.v[0] + a.v[1]) + (a.v[2] + a.v[3]); }
+/// Adjacent pairs first: (l0 + l1) + (l2 + l3), and pairs of those for 8.
+BW_VFN double vd_reduce_add(bw_vd a) {
+  for (int w = 1; w < BW_VD_LANES; w *= 2)
+    for (int l = 0; l + w < BW_VD_LANES; l += 2 * w) a.v[l] += a.v[l + w];
+  return a.v[0];
+}
 BW_VFN bw_vd vd_load_f32(const float *p) { bw_vd r; BW_LANES4(r.v[l] = (double)p[l]) return r; }
 BW_VFN bw_vd vd_load_f32_first(const float *p, long k) { bw_vd r; BW_LANES4(r.v[l] = l < k ? (double)p[l] : 0.0) return r; }
 BW_VFN void vd_store_f32(float *p, bw_vd a) { BW_LANES4(p[l] = (float)a.v[l]) }
@@ -114,7 +131,7 @@ BW_VFN bw_vf vf_pow2_shifted(bw_vf kd) {
 }
 /// The low and high halves of a float vector, widened (exact).
 BW_VFN bw_vd vd_widen_lo(bw_vf a) { bw_vd r; BW_LANES4(r.v[l] = (double)a.v[l]) return r; }
-BW_VFN bw_vd vd_widen_hi(bw_vf a) { bw_vd r; BW_LANES4(r.v[l] = (double)a.v[l + 4]) return r; }
+BW_VFN bw_vd vd_widen_hi(bw_vf a) { bw_vd r; BW_LANES4(r.v[l] = (double)a.v[l + BW_VD_LANES]) return r; }
 
 // MARK: exp
 
