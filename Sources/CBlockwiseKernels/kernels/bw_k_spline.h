@@ -4,50 +4,62 @@
 // broadcast of (tx, ty) and unit-stride loads over the splines, with exp
 // fused and no gathers (see spline.c for the layout and the measurements).
 
-/// Values of splines k .. k + L - 1 at offsets (tx, ty) of the cell whose
-/// runs start at A: (A + ty C) + tx (B + ty D), fused where the target
-/// fuses. The last vector reads only the first `lanes` splines.
-BW_VFN bw_vd k_stack_value(const double *A, long npad, long k, long lanes, bw_vd vtx, bw_vd vty) {
-  const double *B = A + npad, *C = B + npad, *D = C + npad;
-  bw_vd a, b, c, d;
-  if (lanes >= BW_VD_LANES) {
-    a = vd_load(A + k), b = vd_load(B + k), c = vd_load(C + k), d = vd_load(D + k);
-  } else {
-    a = vd_load_first(A + k, lanes), b = vd_load_first(B + k, lanes);
-    c = vd_load_first(C + k, lanes), d = vd_load_first(D + k, lanes);
+/// Per element type (Double coefficients in bw_vd lanes, Float ones in
+/// bw_vf lanes; SFX names the pair):
+/// - k_stack_value_SFX: values of splines k .. k + L - 1 at offsets
+///   (tx, ty) of the cell whose runs start at A, (A + ty C) + tx (B + ty D),
+///   fused where the target fuses; the last vector reads only the first
+///   `lanes` splines;
+/// - k_stack_eval_SFX: every spline's value at m points, out[k * ldo + p];
+/// - k_prefetch_cell_SFX: touches a cell's coefficient runs so they arrive
+///   while the current point computes (random cells otherwise stall on L3
+///   for every point).
+#define BW_STACK_BASICS(SFX, T, V, L, SET1, LOAD, LOAD_FIRST, MUL_ADD, STORE)                              \
+  BW_VFN V k_stack_value_##SFX(const T *A, long npad, long k, long lanes, V vtx, V vty) {                   \
+    const T *B = A + npad, *C = B + npad, *D = C + npad;                                                  \
+    V a, b, c, d;                                                                                         \
+    if (lanes >= L) {                                                                                     \
+      a = LOAD(A + k), b = LOAD(B + k), c = LOAD(C + k), d = LOAD(D + k);                                 \
+    } else {                                                                                              \
+      a = LOAD_FIRST(A + k, lanes), b = LOAD_FIRST(B + k, lanes);                                         \
+      c = LOAD_FIRST(C + k, lanes), d = LOAD_FIRST(D + k, lanes);                                         \
+    }                                                                                                     \
+    V lo = MUL_ADD(vty, c, a);                                                                            \
+    V hi = MUL_ADD(vty, d, b);                                                                            \
+    return MUL_ADD(vtx, hi, lo);                                                                          \
+  }                                                                                                       \
+                                                                                                          \
+  static void k_stack_eval_##SFX(const bw_axis *ax, const bw_axis *ay, const T *coef, long n, long npad,  \
+                                 const double *xi, const double *yi, long m, T *out, long ldo) {          \
+    T t[L];                                                                                               \
+    for (long p = 0; p < m; p++) {                                                                        \
+      long c;                                                                                             \
+      double tx, ty;                                                                                      \
+      if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {                                               \
+        for (long k = 0; k < n; k++) out[k * ldo + p] = NAN;                                              \
+        continue;                                                                                         \
+      }                                                                                                   \
+      const T *A = coef + 4 * npad * c;                                                                   \
+      V vtx = SET1((T)tx), vty = SET1((T)ty);                                                             \
+      for (long k = 0; k < n; k += L) {                                                                   \
+        long lanes = n - k < L ? n - k : L;                                                               \
+        STORE(t, k_stack_value_##SFX(A, npad, k, lanes, vtx, vty));                                        \
+        for (long l = 0; l < lanes; l++) out[(k + l) * ldo + p] = t[l];                                   \
+      }                                                                                                   \
+    }                                                                                                     \
+  }                                                                                                       \
+                                                                                                          \
+  BW_VFN void k_prefetch_cell_##SFX(const T *coef, long npad, long cell) {                                \
+    const char *p = (const char *)(coef + 4 * npad * cell);                                               \
+    long bytes = 4 * npad * (long)sizeof(T);                                                              \
+    for (long off = 0; off < bytes; off += 64) bw_prefetch(p + off);                                      \
   }
-  bw_vd lo = vd_mul_add(vty, c, a);
-  bw_vd hi = vd_mul_add(vty, d, b);
-  return vd_mul_add(vtx, hi, lo);
-}
 
-static void k_stack_eval(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
-                         const double *xi, const double *yi, long m, double *out, long ldo) {
-  double t[BW_VD_LANES];
-  for (long p = 0; p < m; p++) {
-    long c;
-    double tx, ty;
-    if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {
-      for (long k = 0; k < n; k++) out[k * ldo + p] = NAN;
-      continue;
-    }
-    const double *A = coef + 4 * npad * c;
-    bw_vd vtx = vd_set1(tx), vty = vd_set1(ty);
-    for (long k = 0; k < n; k += BW_VD_LANES) {
-      long lanes = n - k < BW_VD_LANES ? n - k : BW_VD_LANES;
-      vd_store(t, k_stack_value(A, npad, k, lanes, vtx, vty));
-      for (long l = 0; l < lanes; l++) out[(k + l) * ldo + p] = t[l];
-    }
-  }
-}
-
-// Touches the coefficient runs of a cell so they arrive while the current
-// point computes: random cells otherwise stall on L3 for every point.
-BW_VFN void k_prefetch_cell(const double *coef, long npad, long cell) {
-  const char *p = (const char *)(coef + 4 * npad * cell);
-  long bytes = 4 * npad * (long)sizeof(double);
-  for (long off = 0; off < bytes; off += 64) bw_prefetch(p + off);
-}
+BW_STACK_BASICS(f64, double, bw_vd, BW_VD_LANES, vd_set1, vd_load, vd_load_first, vd_mul_add, vd_store)
+BW_STACK_BASICS(f32, float, bw_vf, BW_VF_LANES, vf_set1, vf_load, vf_load_first, vf_mul_add, vf_store)
+#define k_stack_value k_stack_value_f64
+#define k_stack_eval k_stack_eval_f64
+#define k_prefetch_cell k_prefetch_cell_f64
 
 // Points are located BW_STACK_LOCATE_BLOCK at a time, ahead of the
 // arithmetic, so the cell of the point BW_STACK_PREFETCH_POINTS ahead can be
@@ -64,6 +76,36 @@ BW_VFN void k_locate_block(const bw_axis *ax, const bw_axis *ay, const double *x
   for (long q = 0; q < count; q++) b->ok[q] = bw_locate(ax, ay, xi[q], yi[q], &b->cell[q], &b->tx[q], &b->ty[q]);
 }
 
+/// Runs the statements after NAN_POINT for each of the m points (xi, yi),
+/// located a block ahead, with the cell of the point
+/// BW_STACK_PREFETCH_POINTS ahead prefetched by PREFETCH(cell); there `p`,
+/// `cell`, `tx` and `ty` are the point's. NAN_POINT runs instead for a
+/// point with a NaN coordinate. The one point loop of every stack kernel
+/// (Double and Float).
+#define BW_STACK_FOR_EACH_POINT(m, PREFETCH, NAN_POINT, ...)                                   \
+  do {                                                                                        \
+    k_located b_;                                                                             \
+    for (long p0_ = 0; p0_ < (m); p0_ += BW_STACK_LOCATE_BLOCK) {                             \
+      long count_ = (m) - p0_ < BW_STACK_LOCATE_BLOCK ? (m) - p0_ : BW_STACK_LOCATE_BLOCK;    \
+      k_locate_block(ax, ay, xi + p0_, yi + p0_, count_, &b_);                                \
+      for (long q_ = 0; q_ < count_ && q_ < BW_STACK_PREFETCH_POINTS; q_++)                   \
+        if (b_.ok[q_]) PREFETCH(b_.cell[q_]);                                                 \
+      for (long q_ = 0; q_ < count_; q_++) {                                                  \
+        long ahead_ = q_ + BW_STACK_PREFETCH_POINTS;                                          \
+        if (ahead_ < count_ && b_.ok[ahead_]) PREFETCH(b_.cell[ahead_]);                      \
+        long p = p0_ + q_;                                                                    \
+        (void)p;                                                                              \
+        if (!b_.ok[q_]) {                                                                     \
+          NAN_POINT;                                                                          \
+          continue;                                                                           \
+        }                                                                                     \
+        long cell = b_.cell[q_];                                                              \
+        double tx = b_.tx[q_], ty = b_.ty[q_];                                                \
+        __VA_ARGS__                                                                           \
+      }                                                                                       \
+    }                                                                                         \
+  } while (0)
+
 // exp of spline values: unchecked when the grid bounds them (see
 // BW_STACK_EXP_BOUND), else checked per vector.
 #define BW_STACK_EXP(v) (bounded ? vd_exp_core_k(v, K) : vd_exp(v))
@@ -78,28 +120,16 @@ BW_VFN double k_stack_sum_exp_body(const bw_axis *ax, const bw_axis *ay, const d
   const bw_vexp_k *K = vd_exp_consts_opaque();
   long full = n - n % BW_VD_LANES;
   bw_md tail_mask = md_first(n - full);
-  k_located b;
-  for (long p0 = 0; p0 < m; p0 += BW_STACK_LOCATE_BLOCK) {
-    long count = m - p0 < BW_STACK_LOCATE_BLOCK ? m - p0 : BW_STACK_LOCATE_BLOCK;
-    k_locate_block(ax, ay, xi + p0, yi + p0, count, &b);
-    for (long q = 0; q < count && q < BW_STACK_PREFETCH_POINTS; q++)
-      if (b.ok[q]) k_prefetch_cell(coef, npad, b.cell[q]);
-    for (long q = 0; q < count; q++) {
-      long ahead = q + BW_STACK_PREFETCH_POINTS;
-      if (ahead < count && b.ok[ahead]) k_prefetch_cell(coef, npad, b.cell[ahead]);
-      if (!b.ok[q]) {
-        acc = vd_add(acc, vd_set1(NAN));
-        continue;
-      }
-      const double *A = coef + 4 * npad * b.cell[q];
-      bw_vd vtx = vd_set1(b.tx[q]), vty = vd_set1(b.ty[q]);
-      long k = 0;
-      for (; k < full; k += BW_VD_LANES)
-        acc = vd_add(acc, BW_STACK_EXP(k_stack_value(A, npad, k, BW_VD_LANES, vtx, vty)));
-      // The lanes past n read as zeros (in exp's fast range); the mask drops them.
-      if (k < n) acc = vd_add(acc, vd_keep(tail_mask, BW_STACK_EXP(k_stack_value(A, npad, k, n - k, vtx, vty))));
-    }
-  }
+#define BW_PREFETCH_D(c) k_prefetch_cell(coef, npad, c)
+  BW_STACK_FOR_EACH_POINT(m, BW_PREFETCH_D, acc = vd_add(acc, vd_set1(NAN)), {
+    const double *A = coef + 4 * npad * cell;
+    bw_vd vtx = vd_set1(tx), vty = vd_set1(ty);
+    long k = 0;
+    for (; k < full; k += BW_VD_LANES)
+      acc = vd_add(acc, BW_STACK_EXP(k_stack_value(A, npad, k, BW_VD_LANES, vtx, vty)));
+    // The lanes past n read as zeros (in exp's fast range); the mask drops them.
+    if (k < n) acc = vd_add(acc, vd_keep(tail_mask, BW_STACK_EXP(k_stack_value(A, npad, k, n - k, vtx, vty))));
+  });
   return vd_reduce_add(acc);
 }
 
@@ -168,44 +198,6 @@ static void k_stack_per_spline(const bw_axis *ax, const bw_axis *ay, const doubl
 // are float, and sums are double (each vector of exp values widened in two
 // halves), so only the terms carry Float rounding.
 
-BW_VFN bw_vf k_stack_value_f32(const float *A, long npad, long k, long lanes, bw_vf vtx, bw_vf vty) {
-  const float *B = A + npad, *C = B + npad, *D = C + npad;
-  bw_vf a, b, c, d;
-  if (lanes >= BW_VF_LANES) {
-    a = vf_load(A + k), b = vf_load(B + k), c = vf_load(C + k), d = vf_load(D + k);
-  } else {
-    a = vf_load_first(A + k, lanes), b = vf_load_first(B + k, lanes);
-    c = vf_load_first(C + k, lanes), d = vf_load_first(D + k, lanes);
-  }
-  return vf_mul_add(vtx, vf_mul_add(vty, d, b), vf_mul_add(vty, c, a));
-}
-
-BW_VFN void k_prefetch_cell_f32(const float *coef, long npad, long cell) {
-  const char *p = (const char *)(coef + 4 * npad * cell);
-  long bytes = 4 * npad * (long)sizeof(float);
-  for (long off = 0; off < bytes; off += 64) bw_prefetch(p + off);
-}
-
-static void k_stack_eval_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
-                             const double *xi, const double *yi, long m, float *out, long ldo) {
-  float t[BW_VF_LANES];
-  for (long p = 0; p < m; p++) {
-    long c;
-    double tx, ty;
-    if (!bw_locate(ax, ay, xi[p], yi[p], &c, &tx, &ty)) {
-      for (long k = 0; k < n; k++) out[k * ldo + p] = NAN;
-      continue;
-    }
-    const float *A = coef + 4 * npad * c;
-    bw_vf vtx = vf_set1((float)tx), vty = vf_set1((float)ty);
-    for (long k = 0; k < n; k += BW_VF_LANES) {
-      long lanes = n - k < BW_VF_LANES ? n - k : BW_VF_LANES;
-      vf_store(t, k_stack_value_f32(A, npad, k, lanes, vtx, vty));
-      for (long l = 0; l < lanes; l++) out[(k + l) * ldo + p] = t[l];
-    }
-  }
-}
-
 #define BW_STACK_EXP_F32(v) (bounded ? vf_exp_core_k(v, KF) : vf_exp(v))
 
 BW_VFN double k_stack_sum_exp_f32_body(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
@@ -214,34 +206,22 @@ BW_VFN double k_stack_sum_exp_f32_body(const bw_axis *ax, const bw_axis *ay, con
   const bw_vfexp_k *KF = vf_exp_consts_opaque();
   long full = n - n % BW_VF_LANES;
   bw_mf tail_mask = mf_first(n - full);
-  k_located b;
-  for (long p0 = 0; p0 < m; p0 += BW_STACK_LOCATE_BLOCK) {
-    long count = m - p0 < BW_STACK_LOCATE_BLOCK ? m - p0 : BW_STACK_LOCATE_BLOCK;
-    k_locate_block(ax, ay, xi + p0, yi + p0, count, &b);
-    for (long q = 0; q < count && q < BW_STACK_PREFETCH_POINTS; q++)
-      if (b.ok[q]) k_prefetch_cell_f32(coef, npad, b.cell[q]);
-    for (long q = 0; q < count; q++) {
-      long ahead = q + BW_STACK_PREFETCH_POINTS;
-      if (ahead < count && b.ok[ahead]) k_prefetch_cell_f32(coef, npad, b.cell[ahead]);
-      if (!b.ok[q]) {
-        acc0 = vd_add(acc0, vd_set1(NAN));
-        continue;
-      }
-      const float *A = coef + 4 * npad * b.cell[q];
-      bw_vf vtx = vf_set1((float)b.tx[q]), vty = vf_set1((float)b.ty[q]);
-      long k = 0;
-      for (; k < full; k += BW_VF_LANES) {
-        bw_vf e = BW_STACK_EXP_F32(k_stack_value_f32(A, npad, k, BW_VF_LANES, vtx, vty));
-        acc0 = vd_add(acc0, vd_widen_lo(e));
-        acc1 = vd_add(acc1, vd_widen_hi(e));
-      }
-      if (k < n) {
-        bw_vf e = vf_keep(tail_mask, BW_STACK_EXP_F32(k_stack_value_f32(A, npad, k, n - k, vtx, vty)));
-        acc0 = vd_add(acc0, vd_widen_lo(e));
-        acc1 = vd_add(acc1, vd_widen_hi(e));
-      }
+#define BW_PREFETCH_F(c) k_prefetch_cell_f32(coef, npad, c)
+  BW_STACK_FOR_EACH_POINT(m, BW_PREFETCH_F, acc0 = vd_add(acc0, vd_set1(NAN)), {
+    const float *A = coef + 4 * npad * cell;
+    bw_vf vtx = vf_set1((float)tx), vty = vf_set1((float)ty);
+    long k = 0;
+    for (; k < full; k += BW_VF_LANES) {
+      bw_vf e = BW_STACK_EXP_F32(k_stack_value_f32(A, npad, k, BW_VF_LANES, vtx, vty));
+      acc0 = vd_add(acc0, vd_widen_lo(e));
+      acc1 = vd_add(acc1, vd_widen_hi(e));
     }
-  }
+    if (k < n) {
+      bw_vf e = vf_keep(tail_mask, BW_STACK_EXP_F32(k_stack_value_f32(A, npad, k, n - k, vtx, vty)));
+      acc0 = vd_add(acc0, vd_widen_lo(e));
+      acc1 = vd_add(acc1, vd_widen_hi(e));
+    }
+  });
   return vd_reduce_add(vd_add(acc0, acc1));
 }
 
