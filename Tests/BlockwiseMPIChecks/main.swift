@@ -41,7 +41,9 @@ if let i = arguments.firstIndex(of: "--fail-on-rank"), i + 1 < arguments.count, 
 var failures: [String] = []
 var checks = 0
 
-@MainActor func check(_ condition: Bool, _ what: @autoclosure () -> String) {
+/// One assertion: a failed one is recorded with its message, and the job
+/// then fails on every rank (exit status non-zero, the messages printed).
+@MainActor func expect(_ condition: Bool, _ what: @autoclosure () -> String) {
   checks += 1
   if !condition { failures.append(what()) }
 }
@@ -60,19 +62,19 @@ do {
   for count in [0, 1, 255, 256, 257, 1000, 4096 * 3 + 17, 1_000_003] {
     for alignment in [1, 7, 256, 4096] {
       let all = (0..<comm.size).map { Communicator.shard(count: count, alignment: alignment, rank: $0, size: comm.size) }
-      check(all.first!.lowerBound == 0 && all.last!.upperBound == count, "shard(\(count), \(alignment)) covers 0..<\(count)")
+      expect(all.first!.lowerBound == 0 && all.last!.upperBound == count, "shard(\(count), \(alignment)) covers 0..<\(count)")
       for r in 1..<Swift.max(comm.size, 1) {
-        check(all[r].lowerBound == all[r - 1].upperBound, "shards \(r - 1), \(r) of \(count) meet")
+        expect(all[r].lowerBound == all[r - 1].upperBound, "shards \(r - 1), \(r) of \(count) meet")
       }
       for (r, s) in all.enumerated() where s.lowerBound != count {
-        check(s.lowerBound % alignment == 0, "shard \(r) of \(count) starts on a multiple of \(alignment)")
+        expect(s.lowerBound % alignment == 0, "shard \(r) of \(count) starts on a multiple of \(alignment)")
       }
       let units = all.map { ($0.count + alignment - 1) / alignment }
-      check(units.max()! - units.min()! <= 1, "shards of \(count) by \(alignment) are even: \(units)")
-      check(comm.shard(count: count, alignment: alignment) == all[comm.rank], "shard(count:alignment:) is this rank's")
+      expect(units.max()! - units.min()! <= 1, "shards of \(count) by \(alignment) are even: \(units)")
+      expect(comm.shard(count: count, alignment: alignment) == all[comm.rank], "shard(count:alignment:) is this rank's")
     }
   }
-  check(comm.shard(count: -5, alignment: 0) == 0..<0, "negative counts give empty shards")
+  expect(comm.shard(count: -5, alignment: 0) == 0..<0, "negative counts give empty shards")
 
   // MARK: array reductions, uneven shards, an empty shard on 3 ranks.
   let leaf = BlockPolicy.reductionLeaf
@@ -83,12 +85,12 @@ do {
     let (sum, sumExp, lse) = try withRankThreads {
       (try comm.combine(part.sumPartials()), try comm.combine(part.sumExpPartials()), try comm.combine(part.logSumExpPartials()))
     }
-    check(sum.bitPattern == a.sum().bitPattern, "sum of \(count): \(bits(sum)) vs one process \(bits(a.sum()))")
-    check(sumExp.bitPattern == a.sumExp().bitPattern, "sumExp of \(count): \(bits(sumExp)) vs \(bits(a.sumExp()))")
-    check(lse.bitPattern == a.logSumExp().bitPattern, "logSumExp of \(count): \(bits(lse)) vs \(bits(a.logSumExp()))")
+    expect(sum.bitPattern == a.sum().bitPattern, "sum of \(count): \(bits(sum)) vs one process \(bits(a.sum()))")
+    expect(sumExp.bitPattern == a.sumExp().bitPattern, "sumExp of \(count): \(bits(sumExp)) vs \(bits(a.sumExp()))")
+    expect(lse.bitPattern == a.logSumExp().bitPattern, "logSumExp of \(count): \(bits(lse)) vs \(bits(a.logSumExp()))")
     let f = a.converted(to: Float.self)
     let fsum = try comm.combine(f.rows(mine).sumExpPartials())
-    check(Float(fsum).bitPattern == f.sumExp().bitPattern, "Float sumExp of \(count)")
+    expect(Float(fsum).bitPattern == f.sumExp().bitPattern, "Float sumExp of \(count)")
   }
 
   // MARK: W1's stack reduction and the expression reductions.
@@ -100,14 +102,14 @@ do {
     let mine = comm.shard(count: m, alignment: BlockPolicy.bilinearStackSumLeaf)
     let total = try withRankThreads { try comm.combine(try stack.sumExpPartials(x: xi.rows(mine), y: yi.rows(mine))) }
     let one = try stack.sumExp(x: xi, y: yi)
-    check(total.bitPattern == one.bitPattern, "stack sumExp of \(m) points: \(bits(total)) vs one process \(bits(one))")
+    expect(total.bitPattern == one.bitPattern, "stack sumExp of \(m) points: \(bits(total)) vs one process \(bits(one))")
     let e = try Blockwise.Expression<Double>("exp(-x*x/8) * cos(y) + 0.5")
     let emine = comm.shard(count: m, alignment: leaf)
     let inputs = ["x": xi.rows(emine), "y": yi.rows(emine)]
     let whole = ["x": xi, "y": yi]
-    check(try comm.combine(try e.sumPartials(inputs)).bitPattern == (try e.sum(whole)).bitPattern, "expression sum, \(m)")
-    check(try comm.combine(try e.sumExpPartials(inputs)).bitPattern == (try e.sumExp(whole)).bitPattern, "expression sumExp, \(m)")
-    check(try comm.combine(try e.logSumExpPartials(inputs)).bitPattern == (try e.logSumExp(whole)).bitPattern,
+    expect(try comm.combine(try e.sumPartials(inputs)).bitPattern == (try e.sum(whole)).bitPattern, "expression sum, \(m)")
+    expect(try comm.combine(try e.sumExpPartials(inputs)).bitPattern == (try e.sumExp(whole)).bitPattern, "expression sumExp, \(m)")
+    expect(try comm.combine(try e.logSumExpPartials(inputs)).bitPattern == (try e.logSumExp(whole)).bitPattern,
           "expression logSumExp, \(m)")
   }
 
@@ -118,8 +120,8 @@ do {
   for t in [1, 2, 3, 8] where t <= ComputePool.maximumThreadCount {
     let mine = comm.shard(count: xi.count, alignment: BlockPolicy.bilinearStackSumLeaf)
     let v = try withRankThreads(t) { try comm.combine(try stack.sumExpPartials(x: xi.rows(mine), y: yi.rows(mine))) }
-    check(v.bitPattern == reference.bitPattern, "W1 total with \(t) threads per rank")
-    check(try ComputePool.withThreadCount(t) { try stack.sumExp(x: xi, y: yi) }.bitPattern == reference.bitPattern,
+    expect(v.bitPattern == reference.bitPattern, "W1 total with \(t) threads per rank")
+    expect(try ComputePool.withThreadCount(t) { try stack.sumExp(x: xi, y: yi) }.bitPattern == reference.bitPattern,
           "one process with \(t) threads")
   }
 
@@ -133,9 +135,9 @@ do {
   try comm.barrier()
   let mine = comm.shard(count: xi.count, alignment: BlockPolicy.bilinearStackSumLeaf)
   let mapped = try NDArray<Double>(mappingNpyFile: path, rows: mine)
-  check(mapped == xi.rows(mine), "the mapped shard holds this rank's rows")
+  expect(mapped == xi.rows(mine), "the mapped shard holds this rank's rows")
   let fromFiles = try comm.combine(try stack.sumExpPartials(x: mapped, y: yi.rows(mine)))
-  check(fromFiles.bitPattern == reference.bitPattern, "W1 from mapped shards")
+  expect(fromFiles.bitPattern == reference.bitPattern, "W1 from mapped shards")
   try comm.barrier()
   if comm.rank == 0 {
     unlink(path)
@@ -147,9 +149,9 @@ do {
   let part = a.rows(comm.shard(count: a.count, alignment: leaf))
   do {
     _ = try comm.combine(comm.size > 1 && comm.rank == 1 ? part.logSumExpPartials() : part.sumPartials())
-    check(comm.size == 1, "mismatched partial kinds must throw on every rank")
+    expect(comm.size == 1, "mismatched partial kinds must throw on every rank")
   } catch let e as BlockwiseError {
-    check("\(e)".contains("partials of rank"), "mismatch error names the rank: \(e)")
+    expect("\(e)".contains("partials of rank"), "mismatch error names the rank: \(e)")
   }
 
   // MARK: a rank that fails inside `collectively` makes every rank throw.
@@ -159,25 +161,25 @@ do {
       if comm.rank == failing { throw BlockwiseError.invalidArgument(name: "input", expected: "a file", got: "none") }
       return try comm.combine(part.sumPartials())
     }
-    check(false, "collectively must throw when rank \(failing) fails")
+    expect(false, "collectively must throw when rank \(failing) fails")
   } catch let e as BlockwiseError {
     guard case let .rankFailed(rank, message) = e else {
-      check(false, "expected rankFailed, got \(e)")
+      expect(false, "expected rankFailed, got \(e)")
       throw e
     }
-    check(rank == failing && message.contains("invalid input"), "rankFailed names rank \(failing) and its error: \(e)")
+    expect(rank == failing && message.contains("invalid input"), "rankFailed names rank \(failing) and its error: \(e)")
   }
   // The communicator is still usable afterwards: every rank is in step.
-  check(try comm.combine(part.sumPartials()).bitPattern == a.sum().bitPattern, "combine after a collective failure")
+  expect(try comm.combine(part.sumPartials()).bitPattern == a.sum().bitPattern, "combine after a collective failure")
 
   // MARK: MPI errors come back as BlockwiseError with MPI's message.
   do {
     var x: Double = 0, y: Double = 0
     try mpi("MPI_Allreduce") { MPI_Allreduce(&x, &y, -1, bw_mpi_double(), bw_mpi_sum(), bw_mpi_comm_world()) }
-    check(false, "a negative MPI count must throw")
+    expect(false, "a negative MPI count must throw")
   } catch let e as BlockwiseError {
     guard case let .communication(call, problem) = e else { throw e }
-    check(call == "MPI_Allreduce" && !problem.isEmpty, "MPI error text: \(e)")
+    expect(call == "MPI_Allreduce" && !problem.isEmpty, "MPI error text: \(e)")
   }
 } catch {
   failures.append("unexpected error: \(error)")

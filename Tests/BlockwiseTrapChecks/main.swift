@@ -50,6 +50,12 @@ if arguments.count == 2 {
 }
 
 var passed = 0, failed = 0
+/// One assertion: counted as passed, or printed and counted as failed (the
+/// program then exits 1, which fails `make test`).
+@MainActor func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
+  if condition { passed += 1 } else { failed += 1; print(message()) }
+}
+
 for c in cases {
   let child = Process()
   child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
@@ -62,12 +68,8 @@ for c in cases {
   child.waitUntilExit()
   let stderr = String(decoding: data, as: UTF8.self)
   let trapped = child.terminationReason == .uncaughtSignal || child.terminationStatus != 0
-  if trapped && stderr.contains(c.expected) {
-    passed += 1
-  } else {
-    failed += 1
-    print("trap \(c.name): expected a stop with '\(c.expected)', got exit \(child.terminationStatus) and stderr:\n\(stderr)")
-  }
+  expect(trapped && stderr.contains(c.expected),
+         "trap \(c.name): expected a stop with '\(c.expected)', got exit \(child.terminationStatus) and stderr:\n\(stderr)")
 }
 #if DEBUG
 let configuration = "debug"

@@ -129,7 +129,7 @@ final class BSplineAxis: @unchecked Sendable {
         LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(m), Int32(k), Int32(k), Int32(c), bands,
         Int32(3 * k + 1), pivots, b + done * m, Int32(m))
       // dgbtrs fails only on malformed arguments, which init rules out.
-      precondition(info == 0, "LAPACKE_dgbtrs: info \(info)")
+      require(info == 0, "LAPACKE_dgbtrs: info \(info)")
       done += c
     }
   }

@@ -106,6 +106,21 @@ BW_VFN void k_locate_block(const bw_axis *ax, const bw_axis *ay, const double *x
     }                                                                                         \
   } while (0)
 
+/// The table entry NAME(..., int bounded, ...) of a stack kernel whose
+/// body NAME_body takes `bounded` as a constant: one instance per value,
+/// so neither carries the other's range checks. T is the coefficient type,
+/// R the return type (RET `return`, or nothing for void), EXTRA the
+/// arguments after the points.
+#define BW_STACK_BOUNDED_ENTRY(R, RET, NAME, T, EXTRA_PARAMS, EXTRA_ARGS)                            \
+  static R NAME(const bw_axis *ax, const bw_axis *ay, const T *coef, long n, long npad, int bounded, \
+                const double *xi, const double *yi, long m EXTRA_PARAMS) {                             \
+    RET bounded ? NAME##_body(ax, ay, coef, n, npad, 1, xi, yi, m EXTRA_ARGS)                         \
+                : NAME##_body(ax, ay, coef, n, npad, 0, xi, yi, m EXTRA_ARGS);                        \
+  }
+#define BW_NO_EXTRA
+#define BW_PER_PARAM , double *per
+#define BW_PER_ARG , per
+
 // exp of spline values: unchecked when the grid bounds them (see
 // BW_STACK_EXP_BOUND), else checked per vector.
 #define BW_STACK_EXP(v) (bounded ? vd_exp_core_k(v, K) : vd_exp(v))
@@ -133,11 +148,7 @@ BW_VFN double k_stack_sum_exp_body(const bw_axis *ax, const bw_axis *ay, const d
   return vd_reduce_add(acc);
 }
 
-static double k_stack_sum_exp(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
-                              int bounded, const double *xi, const double *yi, long m) {
-  return bounded ? k_stack_sum_exp_body(ax, ay, coef, n, npad, 1, xi, yi, m)
-                 : k_stack_sum_exp_body(ax, ay, coef, n, npad, 0, xi, yi, m);
-}
+BW_STACK_BOUNDED_ENTRY(double, return, k_stack_sum_exp, double, BW_NO_EXTRA, BW_NO_EXTRA)
 
 /// Kahan compensation (t - sum) - y, zeroed where t is infinite: once a sum
 /// overflows, inf - inf would turn it into NaN.
@@ -184,11 +195,7 @@ BW_VFN void k_stack_per_spline_body(const bw_axis *ax, const bw_axis *ay, const 
   for (long k = full; k < n; k++) per[k] = t[k - full];
 }
 
-static void k_stack_per_spline(const bw_axis *ax, const bw_axis *ay, const double *coef, long n, long npad,
-                               int bounded, const double *xi, const double *yi, long m, double *per) {
-  if (bounded) k_stack_per_spline_body(ax, ay, coef, n, npad, 1, xi, yi, m, per);
-  else k_stack_per_spline_body(ax, ay, coef, n, npad, 0, xi, yi, m, per);
-}
+BW_STACK_BOUNDED_ENTRY(void, , k_stack_per_spline, double, BW_PER_PARAM, BW_PER_ARG)
 
 // MARK: Float stacks
 
@@ -225,11 +232,7 @@ BW_VFN double k_stack_sum_exp_f32_body(const bw_axis *ax, const bw_axis *ay, con
   return vd_reduce_add(vd_add(acc0, acc1));
 }
 
-static double k_stack_sum_exp_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
-                                  int bounded, const double *xi, const double *yi, long m) {
-  return bounded ? k_stack_sum_exp_f32_body(ax, ay, coef, n, npad, 1, xi, yi, m)
-                 : k_stack_sum_exp_f32_body(ax, ay, coef, n, npad, 0, xi, yi, m);
-}
+BW_STACK_BOUNDED_ENTRY(double, return, k_stack_sum_exp_f32, float, BW_NO_EXTRA, BW_NO_EXTRA)
 
 /// One Kahan step of the double sums per[k .. k + count) and their
 /// compensations comp[...] by the terms e (count <= BW_VD_LANES).
@@ -267,8 +270,4 @@ BW_VFN void k_stack_per_spline_f32_body(const bw_axis *ax, const bw_axis *ay, co
   }
 }
 
-static void k_stack_per_spline_f32(const bw_axis *ax, const bw_axis *ay, const float *coef, long n, long npad,
-                                   int bounded, const double *xi, const double *yi, long m, double *per) {
-  if (bounded) k_stack_per_spline_f32_body(ax, ay, coef, n, npad, 1, xi, yi, m, per);
-  else k_stack_per_spline_f32_body(ax, ay, coef, n, npad, 0, xi, yi, m, per);
-}
+BW_STACK_BOUNDED_ENTRY(void, , k_stack_per_spline_f32, float, BW_PER_PARAM, BW_PER_ARG)
