@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 TEST_FLAGS ?=
 
-.PHONY: bench-limits expf-exhaustive deps build test test-swift test-traps test-aarch64 aarch64-deps wheel test-wheel golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
+.PHONY: bench-limits expf-exhaustive test-avx512-emulated simde-deps deps build test test-swift test-traps test-aarch64 aarch64-deps wheel test-wheel golden-bits test-generic test-tsan bench bench-compare bench-micro fixtures exp-accuracy \
 	expression-accuracy fuzz test-mpi bench-mpi test-c test-python python-deps bench-ray example-c release-c-library clean
 
 # OpenBLAS + LAPACKE (linear algebra), SLEEF (vectorised libm for the
@@ -58,7 +58,8 @@ record = mkdir -p .build && echo "$(1)" >> $(SUMMARY)
 # expression function's worst error over 10^6 arguments on every path this CPU runs,
 # 10^6 fuzz runs per file parser (seed fixed, so CI sees the same inputs;
 # `make fuzz FUZZ_SEED=0` explores afresh), MPI, the C ABI, index traps in
-# a release build, and Python.
+# a release build, aarch64 under qemu, the AVX-512 path under emulation,
+# and Python (in a venv, and from the wheel with Swift hidden).
 test: deps
 	@rm -f $(SUMMARY)
 	$(MAKE) --no-print-directory test-swift
@@ -70,6 +71,7 @@ test: deps
 	$(MAKE) --no-print-directory test-c
 	$(MAKE) --no-print-directory test-traps
 	$(MAKE) --no-print-directory test-aarch64
+	$(MAKE) --no-print-directory test-avx512-emulated
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory test-wheel
 	@echo "== test summary =="; cat $(SUMMARY)
@@ -219,6 +221,53 @@ expf-exhaustive: deps
 	$(CC_KERNELS) -pthread scripts/expf_exhaustive.c $(KERNEL_SOURCES) -o .build/expf-exhaustive -lsleef -lm -lpthread
 	.build/expf-exhaustive | tee .build/expf-exhaustive.log
 	@$(call record,$$(grep -a "Float exp exhaustive" .build/expf-exhaustive.log | sed -E 's/Float exp exhaustive: /Float exp (every float in [-104$(,) 89]$(,) per path): /'))
+
+# The AVX-512 path run on any AVX2 CPU: target_avx512.c built with
+# BW_EMULATE_AVX512 (the same kernels and vector layer; each intrinsic from
+# SIMDe, libsimde-dev, or Tests/KernelHarness/avx512_emulation.h; the code
+# AVX2), linked with the other kernel files as they are. On it: the kernel
+# harness (every path; AVX-512's exp must give AVX2's bits), every
+# expression function over 2x10^5 arguments, and the Float exp on every
+# float. On a CPU with AVX-512 the native path runs in the other layers
+# too; this one still checks the layer against an independent reading of
+# each intrinsic. Then, where the CPU has no AVX-512, the whole Swift suite
+# with that path as the default (a debug build in .build-emu).
+EMU := .build/avx512-emulated
+EMU_CC = $(CC_KERNELS) -DBW_EMULATE_AVX512
+EMU_OBJECTS = $(filter-out %/target_avx512.c,$(KERNEL_SOURCES)) $(EMU)/target_avx512.o
+EMU_SWIFT_FLAGS = --scratch-path .build-emu -Xcc -DBW_EMULATE_AVX512 -Xcc -mavx2 -Xcc -mfma -Xcc -Wno-psabi \
+	-Xcc -I$(CURDIR)/Tests/KernelHarness
+simde-deps:
+	@if [ -f /usr/include/simde/x86/avx512.h ]; then :; else \
+	  echo "installing libsimde-dev" >&2; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --no-remove libsimde-dev; \
+	fi
+test-avx512-emulated: deps simde-deps
+	mkdir -p $(EMU)
+	python3 Tests/KernelHarness/flatten_fixtures.py Tests/BlockwiseTests/Fixtures/data > $(EMU)/fixtures.txt
+	$(EMU_CC) -mavx2 -mfma -Wno-psabi -ITests/KernelHarness -c $(KERNELS)/target_avx512.c -o $(EMU)/target_avx512.o
+	$(EMU_CC) Tests/KernelHarness/kernel_harness.c $(EMU_OBJECTS) -o $(EMU)/kernel-harness -lsleef -lm -lpthread
+	$(EMU_CC) -DN=200000 scripts/expr_accuracy.c $(EMU_OBJECTS) -o $(EMU)/expression-accuracy -lsleef -lm -lpthread
+	$(EMU_CC) -pthread scripts/expf_exhaustive.c $(EMU_OBJECTS) -o $(EMU)/expf-exhaustive -lsleef -lm -lpthread
+	$(EMU)/kernel-harness "AVX-512 emulated" $(EMU)/fixtures.txt | tee $(EMU)/harness.log
+	@grep -q "exp on avx512" $(EMU)/harness.log || { echo "the emulated AVX-512 path did not run"; exit 1; }
+	@digests=$$(grep -a "vector exp digest" $(EMU)/harness.log | awk '{print $$(NF-1)}' | sort -u); \
+	  if [ $$(echo "$$digests" | wc -l) -ne 1 ]; then \
+	    echo "vector exp digests differ between AVX2 and AVX-512:"; grep -a "vector exp digest" $(EMU)/harness.log; exit 1; fi; \
+	  echo "vector exp: the same bits on AVX2 and AVX-512 (emulated) (digest $$digests)"
+	$(EMU)/expression-accuracy avx512 | tee $(EMU)/accuracy.log
+	$(EMU)/expf-exhaustive avx512 | tee $(EMU)/expf.log
+	@$(call record,AVX-512 path emulated (harness$(,) expression accuracy$(,) Float exp on every float): $$(( $$(grep -a "passed" $(EMU)/harness.log | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+") + $$(grep -c " worst " $(EMU)/accuracy.log) + $$(grep -a "Float exp exhaustive" $(EMU)/expf.log | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+") + 1 )) passed$(,) 0 failed)
+	@# The whole Swift suite on the emulated path, where the CPU cannot run
+	@# the native one (on an AVX-512 CPU, test-swift already runs it).
+	@if grep -qw avx512f /proc/cpuinfo; then \
+	  echo "Swift suite on the emulated AVX-512 path: skipped, this CPU runs the native path in test-swift"; \
+	else \
+	  $(SWIFT) build --build-tests $(EMU_SWIFT_FLAGS) $(QUIET_THIRD_PARTY) && \
+	  BLOCKWISE_ISA=avx512 BLOCKWISE_QUIET_DEBUG=1 $(SWIFT) test --skip-build --disable-xctest $(EMU_SWIFT_FLAGS) 2>&1 \
+	    | tee $(EMU)/swift.log | grep -E "^(✘|✔ Test run|edge values:|golden bits:)" && \
+	  $(call record,Swift on the emulated AVX-512 path: $$(grep -aoE "with [0-9]+ tests" $(EMU)/swift.log | grep -oE "[0-9]+") passed$(,) 0 failed); \
+	fi
 
 # Worst error of every expression function (SLEEF and Blockwise's own) over
 # 10^6 arguments each, against long double, on every kernel path this CPU runs.

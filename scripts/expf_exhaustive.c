@@ -58,9 +58,12 @@ static void *run(void *arg) {
   return NULL;
 }
 
-int main(void) {
+// An argument names the one path to run (make test-avx512-emulated).
+int main(int argc, char **argv) {
+  const char *only = argc > 1 ? argv[1] : NULL;
   int ok = 1, checked = 0;
   for (int path = 0; path < BW_PATH_COUNT; path++) {
+    if (only && strcmp(only, bw_path_name(path)) != 0) continue;
     if (!bw_path_supported(path)) {
       printf("exp Float, kernels: %s: not run on this CPU\n", bw_path_name(path));
       continue;

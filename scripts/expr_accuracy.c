@@ -154,12 +154,15 @@ static int run(const fn_t *f, int is_float) {
   return ok;
 }
 
-int main(void) {
+// An argument names the one path to run (make test-avx512-emulated).
+int main(int argc, char **argv) {
+  const char *only = argc > 1 ? argv[1] : NULL;
   x64 = malloc(N * sizeof(double)); b64 = malloc(N * sizeof(double)); y64 = malloc(N * sizeof(double));
   x32 = malloc(N * sizeof(float)); b32 = malloc(N * sizeof(float)); y32 = malloc(N * sizeof(float));
   int ok = 1;
   // Every kernel path this CPU runs, switched in process.
   for (int path = 0; path < BW_PATH_COUNT; path++) {
+    if (only && strcmp(only, bw_path_name(path)) != 0) continue;
     if (!bw_path_supported(path)) {
       printf("expression functions on the %s path: not run on this CPU\n", bw_path_name(path));
       continue;

@@ -66,6 +66,10 @@ static bw_cpu bw_cpu_detect(void) {
   int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512dq = (b >> 17) & 1, avx512vl = (b >> 31) & 1;
   f.avx2_fma = ymm_state && avx2 && fma;
   f.avx512 = f.avx2_fma && zmm_state && avx512f && avx512dq && avx512vl;
+#if defined(BW_EMULATE_AVX512)
+  // Test builds only: the AVX-512 kernels are emulated on AVX2 (target_avx512.c).
+  f.avx512 = f.avx2_fma;
+#endif
 #elif defined(__aarch64__) && defined(__linux__)
   f.neon = (getauxval(AT_HWCAP) & HWCAP_ASIMD) != 0;
 #elif defined(__aarch64__)
@@ -84,6 +88,9 @@ static bw_cpu bw_cpu_get(void) {
 
 const char *bw_cpu_summary(void) {
   bw_cpu f = bw_cpu_get();
+#if defined(BW_EMULATE_AVX512)
+  if (f.avx512) return "x86-64 with AVX2 and FMA, AVX-512 emulated (test build)";
+#endif
   if (f.avx512) return "x86-64 with AVX-512 (F, DQ, VL), AVX2, FMA";
   if (f.avx2_fma) return "x86-64 with AVX2 and FMA, no AVX-512";
   if (f.neon) return "aarch64 with Advanced SIMD (NEON)";

@@ -4,8 +4,18 @@
 // reports those and XGETBV shows the OS saving opmask and ZMM state.
 #if defined(__x86_64__)
 #include "bw_target.h"
+#if defined(BW_EMULATE_AVX512)
+// Test builds only (make test-avx512-emulated, built with -mavx2 -mfma and
+// Tests/KernelHarness on the include path): the same kernels and layer,
+// their intrinsics emulated, the code AVX2, so the path runs on a CPU
+// without AVX-512.
+#include "avx512_emulation.h"
+#define BW_AVX512_TARGET "avx2,fma"
+#else
 #include <immintrin.h>
-BW_TARGET_BEGIN("avx512f,avx512dq,avx512vl,avx2,fma")
+#define BW_AVX512_TARGET "avx512f,avx512dq,avx512vl,avx2,fma"
+#endif
+BW_TARGET_BEGIN(BW_AVX512_TARGET)
 #include "vec/bw_vec_avx512.h"
 #include "kernels/bw_kernels.h"
 BW_TARGET_END

@@ -130,11 +130,22 @@ BW_VFN void vd_exp_table(bw_vd kd, const bw_vexp_k *K, bw_vd *sc, bw_vd *tail) {
 // MARK: SLEEF
 
 // SLEEF's 512-bit functions through the zmm trampolines of sleef_x86_64.S.
+#if !defined(BW_EMULATE_AVX512)
 #define BW_SLEEF_VD(name, u) Sleef_##name##d8_##u##avx512f
 #define BW_SLEEF_VF(name, u) Sleef_##name##f16_##u##avx512f
 #define bw_sleef_map1(fn, a, y, nvec) bw_zmm_apply1((const void *)(fn), a, y, nvec)
 #define bw_sleef_map2(fn, a, astep, b, bstep, y, nvec) \
   bw_zmm_apply2((const void *)(fn), a, astep, b, bstep, y, nvec)
+#else
+// The emulated test build (target_avx512.c) runs on AVX2: each 64-byte
+// vector as two 32-byte halves through SLEEF's 256-bit functions (a step
+// of one vector becomes one half; 0, a broadcast operand, stays 0).
+#define BW_SLEEF_VD(name, u) Sleef_##name##d4_##u##avx2
+#define BW_SLEEF_VF(name, u) Sleef_##name##f8_##u##avx2
+#define bw_sleef_map1(fn, a, y, nvec) bw_ymm_apply1((const void *)(fn), a, y, 2 * (nvec))
+#define bw_sleef_map2(fn, a, astep, b, bstep, y, nvec) \
+  bw_ymm_apply2((const void *)(fn), a, (astep) / 2, b, (bstep) / 2, y, 2 * (nvec))
+#endif
 
 #include "bw_vec_x86.h"
 
