@@ -9,8 +9,9 @@
 // (spline innermost, padded to a multiple of 4), so a point's basis
 // functions, computed once, weight (kx+1)(ky+1) unit-stride runs of n
 // coefficients: broadcasts and multiply-adds over a vector of splines (4
-// per AVX2 vector, 8 per AVX-512), no gathers. For the bicubic W1 (16 runs of 52 doubles per point) that is
-// 16 vector loads per 4 spline-points.
+// per AVX2 vector, 8 per AVX-512), no gathers. For the bicubic W1 (16 runs
+// of 52 doubles per point) that is 16 vector loads and 16 multiply-adds per
+// 4 spline-points, the loads shared by two points of one cell.
 #include "CBlockwiseKernels.h"
 #include "bw_internal.h"
 #include "bw_dispatch.h"
@@ -82,9 +83,8 @@ long bw_bspline_stack_sum_exp_scratch(const bw_bspline_axis *ax, const bw_bsplin
                                       long m) {
   int by_cell;
   long buckets = bs_buckets(ax, ay, m, &by_cell);
-  // int32 keys and order, bucket counts, then the chunk's values.
-  long ints = 2 * m + buckets + 1;
-  return (long)sizeof(double) * ((ints + 1) / 2 + BW_BSPLINE_STACK_SUM_CHUNK * n + npad + 8);
+  // The sort's keys, counts and sorted coordinates, then the chunk's values.
+  return (long)sizeof(double) * (bs_order_scratch(m, buckets) + BW_BSPLINE_STACK_SUM_CHUNK * n + npad + 8);
 }
 
 double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,

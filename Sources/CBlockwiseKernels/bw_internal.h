@@ -184,6 +184,15 @@ static inline double bw_exp1_for_f32(double x) {
 
 // MARK: spline axes
 
+// A condition the branch predictor cannot learn: clang then selects
+// (cmov) instead of branching, which it otherwise prefers even for
+// arithmetic written to avoid a branch.
+#if defined(__clang__)
+#define BW_UNPREDICTABLE(c) __builtin_unpredictable(c)
+#else
+#define BW_UNPREDICTABLE(c) (c)
+#endif
+
 // Shared by the bilinear (spline.c) and B-spline (bspline.c) kernels.
 // Index of the cell [knots[i], knots[i+1]] holding x (lo <= x <= hi, not NaN).
 __attribute__((always_inline)) static inline long bw_cell(const bw_axis *a, double x) {
@@ -204,9 +213,14 @@ __attribute__((always_inline)) static inline long bw_cell(const bw_axis *a, doub
   // One cell of slack on each side absorbs the rounding of the bucket index.
   if (lo > 0) lo--;
   if (hi < last) hi++;
-  while (lo < hi) {  // largest i in [lo, hi] with knots[i] <= x
-    long mid = (lo + hi + 1) >> 1;
-    if (a->knots[mid] <= x) lo = mid; else hi = mid - 1;
+  // The largest i in [lo, hi] with knots[i] <= x, by a binary search whose
+  // step is a select, not a branch: points in random order would
+  // mispredict a branch on every other step (it was most of a B-spline
+  // stack's sort).
+  for (long len = hi - lo + 1; len > 1;) {
+    long half = len >> 1;
+    lo = BW_UNPREDICTABLE(a->knots[lo + half] <= x) ? lo + half : lo;
+    len -= half;
   }
   return lo;
 }
@@ -245,11 +259,10 @@ __attribute__((always_inline)) static inline int bw_locate(const bw_axis *ax, co
 // (BW_V_FMA) raise the degree with one fused multiply-add per step; the
 // generic target rounds the product and the sum apart, on every
 // architecture alike.
-BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, const int k, const int fused) {
-  const bw_axis *br = a->breaks;
-  if (x < br->lo) x = br->lo;
-  if (x > br->hi) x = br->hi;
-  long c = bw_cell(br, x);
+// bs_basis_in_cell takes x already clamped to the breaks and its cell c
+// (from bw_cell on them); bs_basis_impl clamps and locates.
+BW_INLINE void bs_basis_in_cell(const bw_bspline_axis *a, double x, long c, double *h, const int k,
+                                const int fused) {
   long l = c + k;  // t[l] <= x < t[l+1]
   const double *t = a->t;
   const double *inv = a->inv_span ? a->inv_span + c * (k * (k + 1) / 2) : 0;
@@ -266,6 +279,14 @@ BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, cons
       h[i] = f * (x - tr);
     }
   }
+}
+
+BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, const int k, const int fused) {
+  const bw_axis *br = a->breaks;
+  if (x < br->lo) x = br->lo;
+  if (x > br->hi) x = br->hi;
+  long c = bw_cell(br, x);
+  bs_basis_in_cell(a, x, c, h, k, fused);
   return c;
 }
 
@@ -291,9 +312,13 @@ BW_INLINE long bs_key(const bw_bspline_axis *ax, const bw_bspline_axis *ay, doub
   return i * ncy + bw_cell(byy, cy);
 }
 
-// The leaf's point order: stable counting sort by key (NaN points last).
+// The leaf's points in order: a stable counting sort by key (NaN points
+// last) that moves the coordinates themselves into xs, ys (scattered
+// stores, so the evaluation reads them in sequence instead of waiting on a
+// gather per point). Afterwards count[b] is the end of bucket b.
 static inline void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *xi, const double *yi,
-                     long m, int32_t *key, int32_t *order, int32_t *count, long buckets, int by_cell) {
+                            long m, int32_t *key, double *xs, double *ys, int32_t *count, long buckets,
+                            int by_cell) {
   long ncy = ay->breaks->n - 1;
   for (long b = 0; b <= buckets; b++) count[b] = 0;
   for (long p = 0; p < m; p++) {
@@ -301,8 +326,17 @@ static inline void bs_order(const bw_bspline_axis *ax, const bw_bspline_axis *ay
     count[key[p] + 1]++;
   }
   for (long b = 1; b <= buckets; b++) count[b] += count[b - 1];
-  for (long p = 0; p < m; p++) order[count[key[p]]++] = (int32_t)p;
+  for (long p = 0; p < m; p++) {
+    long q = count[key[p]]++;
+    xs[q] = xi[p];
+    ys[q] = yi[p];
+  }
 }
+
+// A leaf's scratch for bs_order (keys, counts, sorted coordinates), in
+// doubles; the coordinates start at offset bs_order_coords.
+static inline long bs_order_coords(long m, long buckets) { return (m + buckets + 2) / 2; }
+static inline long bs_order_scratch(long m, long buckets) { return bs_order_coords(m, buckets) + 2 * m; }
 
 // MARK: chunk sums
 
