@@ -1,5 +1,8 @@
 """Bilinear splines and stacks of them, in scipy's terms."""
+import collections
 import ctypes
+import hashlib
+import threading
 
 import numpy as np
 
@@ -32,7 +35,15 @@ def _no_derivatives(dx, dy):
 
 
 class _Handle:
-    """Owns a C handle and the inputs it was made from (for pickling)."""
+    """Owns a C handle and the inputs it was made from (for pickling).
+
+    The objects are immutable, so their inputs' digest names them: Dask's
+    tokenize reads it (`__dask_tokenize__`, computed once, instead of
+    hashing the coefficients on every graph built), and unpickling reuses
+    an object this process already restored from the same inputs (a Dask
+    worker gets the spline with every graph that uses it; the last
+    `_RESTORED_KEPT` restored objects are kept, so the C object is not
+    rebuilt each time)."""
 
     _free = None
 
@@ -42,8 +53,46 @@ class _Handle:
             type(self)._free(h)
             self._handle = None
 
+    def _digest(self):
+        d = getattr(self, "_digest_value", None)
+        if d is None:
+            h = hashlib.blake2b(type(self).__qualname__.encode(), digest_size=20)
+            for a in self._inputs:
+                if isinstance(a, np.ndarray):
+                    h.update(f"{a.dtype.str}{a.shape}".encode())
+                    h.update(np.ascontiguousarray(a).view(np.uint8).reshape(-1))
+                else:
+                    h.update(repr(a).encode())
+            d = self._digest_value = h.hexdigest()
+        return d
+
+    def __dask_tokenize__(self):
+        return (type(self).__qualname__, self._digest())
+
     def __reduce__(self):
-        return (type(self), self._inputs)
+        return (_restore, (type(self), self._inputs, self._digest()))
+
+
+# Objects restored by unpickling in this process, most recent last.
+_RESTORED_KEPT = 4
+_restored = collections.OrderedDict()
+_restored_lock = threading.Lock()
+
+
+def _restore(cls, inputs, digest):
+    key = (cls, digest)
+    with _restored_lock:
+        obj = _restored.get(key)
+        if obj is not None:
+            _restored.move_to_end(key)
+            return obj
+    obj = cls(*inputs)
+    obj._digest_value = digest
+    with _restored_lock:
+        _restored[key] = obj
+        while len(_restored) > _RESTORED_KEPT:
+            _restored.popitem(last=False)
+    return obj
 
 
 class _SplineCalls:

@@ -114,6 +114,37 @@ def test_objects_pickle_by_their_inputs(rng):
     assert back.source == e.source and back.dtype == np.float32 and back.variables == ("x",)
 
 
+def test_splines_tokenize_by_content_and_unpickle_once_per_process(rng):
+    """Dask names a spline by its inputs' digest (computed once, not per
+    graph), and unpickling the same inputs again in a process (a worker
+    receiving every graph's copy) reuses the object it restored."""
+    from dask.base import tokenize
+
+    x = y = np.arange(30.0)
+    z3 = rng.uniform(size=(6, 30, 30))
+    st = blockwise.BilinearSplineStack(x, y, z3)
+    same = blockwise.BilinearSplineStack(x, y, z3.copy())
+    z_next = z3.copy()
+    z_next[5, 29, 29] = np.nextafter(z_next[5, 29, 29], 2.0)  # one coefficient, one ulp
+    other = blockwise.BilinearSplineStack(x, y, z_next)
+    assert tokenize(st) == tokenize(same) == tokenize(st)
+    assert tokenize(other) != tokenize(st)
+    smooth = blockwise.RectBivariateSplineStack(x, y, z3, kx=3, ky=3)
+    assert tokenize(smooth) != tokenize(blockwise.RectBivariateSplineStack(x, y, z3, kx=3, ky=2))
+    data = pickle.dumps(st)
+    first, second = pickle.loads(data), pickle.loads(data)
+    assert first is second and first is not st
+    xi, yi = rng.uniform(0, 29, (2, 500))
+    assert first.sum_exp(xi, yi) == st.sum_exp(xi, yi)
+    # Bounded: restoring more distinct objects than are kept evicts the oldest.
+    from blockwise import splines
+
+    for k in range(splines._RESTORED_KEPT):
+        pickle.loads(pickle.dumps(blockwise.BilinearSplineStack(x, y, z3 * (k + 2))))
+    assert pickle.loads(data) is not first
+    assert len(splines._restored) == splines._RESTORED_KEPT
+
+
 def _stack_total(args):
     stack, xi, yi = args
     return stack.sum_exp(xi, yi)
