@@ -164,7 +164,15 @@ static double k_lse_leaf_f64(const double *x, long n, double *max_out) {
     double lo = INFINITY, hi = -INFINITY;
     {
       bw_vd vlo = vd_set1(INFINITY), vhi = vd_set1(-INFINITY);
-      for (long k = 0; k < len; k += L) {
+      long k = 0;
+      // Whole vectors with plain loads (every chunk but a leaf's last),
+      // then the masked rest.
+      for (; k + L <= len; k += L) {
+        bw_vd v = vd_load(x + i + k);
+        vlo = vd_min(v, vlo);
+        vhi = vd_max(v, vhi);
+      }
+      for (; k < len; k += L) {
         bw_md in = md_first(len - k);
         bw_vd v = vd_load_first(x + i + k, len - k);
         vlo = vd_min(vd_select(in, v, vd_set1(INFINITY)), vlo);
