@@ -13,7 +13,9 @@ struct SummaryLine {
 }
 
 /// Per workload: the fastest Blockwise variant on all threads, and the
-/// fastest variant that is not Blockwise (scalar loops, naive parallelism).
+/// fastest variant that is not Blockwise (scalar loops, naive parallelism),
+/// both on Double data: the peers compute in Double, so Float variants
+/// (in the workload's own table) and references stay out of this line.
 func summaryLines(_ rows: [Row], threads: Int) -> [SummaryLine] {
   var order: [String] = []
   var groups: [String: [Row]] = [:]
@@ -23,9 +25,10 @@ func summaryLines(_ rows: [Row], threads: Int) -> [SummaryLine] {
   }
   return order.compactMap { w in
     let g = groups[w]!
-    let ours = g.filter { $0.variant.hasPrefix("Blockwise") && $0.threads == threads }
+    let double = g.filter { !$0.variant.contains("Float") }
+    let ours = double.filter { $0.variant.hasPrefix("Blockwise") && $0.threads == threads }
     guard let best = ours.min(by: { $0.medianSeconds < $1.medianSeconds }) else { return nil }
-    let peer = g.filter { !$0.variant.hasPrefix("Blockwise") && !$0.variant.hasPrefix("reference") }
+    let peer = double.filter { !$0.variant.hasPrefix("Blockwise") && !$0.variant.hasPrefix("reference") }
       .min(by: { $0.medianSeconds < $1.medianSeconds })
     return SummaryLine(workload: w, blockwise: best, peer: peer)
   }
