@@ -18,19 +18,11 @@ func temporaryFolder() throws -> String {
 /// holds `address`, from /proc/self/smaps: a per-mapping figure, unlike the
 /// process's RssAnon, which tests running in parallel move.
 func mappingResidency(containing address: UnsafeRawPointer) -> (resident: Int, anonymous: Int)? {
-  guard let f = fopen("/proc/self/smaps", "r") else { return nil }
-  defer { fclose(f) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let n = fread(&chunk, 1, chunk.count, f)
-    if n <= 0 { break }
-    bytes += chunk[0..<n]
-  }
+  guard let text = procFile("/proc/self/smaps") else { return nil }
   let target = UInt(bitPattern: address)
   var inside = false
   var resident: Int?, anonymous: Int?
-  for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+  for line in text.split(separator: "\n") {
     let fields = line.split(separator: " ", omittingEmptySubsequences: true)
     guard let first = fields.first else { continue }
     if first.hasSuffix(":") {
@@ -50,8 +42,11 @@ func mappingResidency(containing address: UnsafeRawPointer) -> (resident: Int, a
   return (r, a)
 }
 
-func isMapped(_ path: String) -> Bool {
-  guard let f = fopen("/proc/self/maps", "r") else { return false }
+func isMapped(_ path: String) -> Bool { procFile("/proc/self/maps")?.contains(path) ?? false }
+
+/// The text of a /proc file (read to its end: such files report size 0).
+func procFile(_ path: String) -> String? {
+  guard let f = fopen(path, "r") else { return nil }
   defer { fclose(f) }
   var bytes: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -60,7 +55,7 @@ func isMapped(_ path: String) -> Bool {
     if n <= 0 { break }
     bytes += chunk[0..<n]
   }
-  return String(decoding: bytes, as: UTF8.self).contains(path)
+  return String(decoding: bytes, as: UTF8.self)
 }
 
 @Suite("NumPy files: .npy and .npz in and out")

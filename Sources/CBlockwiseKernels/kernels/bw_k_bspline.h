@@ -190,8 +190,8 @@ BS_WINDOWS(f32, float, bw_vf, BW_VF_LANES, vf_set1, vf_zero, vf_load, vf_load_fi
           bcx = by_cell > 0 ? b / ncyb : b;                                                                     \
           bcy = b % ncyb;                                                                                       \
         }                                                                                                       \
-        x = x < bx->lo ? bx->lo : (x > bx->hi ? bx->hi : x);                                                    \
-        y = y < byy->lo ? byy->lo : (y > byy->hi ? byy->hi : y);                                                \
+        x = bw_clamp(x, bx->lo, bx->hi);                                                                        \
+        y = bw_clamp(y, byy->lo, byy->hi);                                                                      \
         long px = by_cell >= 0 ? bcx : bw_cell(bx, x), py = by_cell > 0 ? bcy : bw_cell(byy, y);                \
         k_basis_in_cell(ax, x, px, wx);                                                                         \
         k_basis_in_cell(ay, y, py, wy);                                                                         \
@@ -199,9 +199,7 @@ BS_WINDOWS(f32, float, bw_vf, BW_VF_LANES, vf_set1, vf_zero, vf_load, vf_load_fi
         const T *base = coef + (px * ncy + py) * npad;                                                          \
         if (by_cell > 0 && q + 1 < len && r + 1 < bend) {                                                       \
           /* The next point in order is in the same cell (so not NaN). */                                       \
-          double x2 = xs[r + 1], y2 = ys[r + 1];                                                                \
-          x2 = x2 < bx->lo ? bx->lo : (x2 > bx->hi ? bx->hi : x2);                                              \
-          y2 = y2 < byy->lo ? byy->lo : (y2 > byy->hi ? byy->hi : y2);                                          \
+          double x2 = bw_clamp(xs[r + 1], bx->lo, bx->hi), y2 = bw_clamp(ys[r + 1], byy->lo, byy->hi);        \
           k_basis_in_cell(ax, x2, px, wx);                                                                      \
           k_basis_in_cell(ay, y2, py, wy);                                                                      \
           BS_TENSOR_WEIGHTS(T, kx, ky, wx, wy, w + nw);                                                         \
