@@ -88,8 +88,9 @@ long bw_bspline_stack_sum_exp_scratch(const bw_bspline_axis *ax, const bw_bsplin
 }
 
 double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
-                                long npad, const double *xi, const double *yi, long m, double *scratch) {
-  return bw_kernels()->bspline_stack_sum_exp(ax, ay, coef, n, npad, xi, yi, m, scratch);
+                                long npad, int bounded, const double *xi, const double *yi, long m,
+                                double *scratch) {
+  return bw_kernels()->bspline_stack_sum_exp(ax, ay, coef, n, npad, bounded, xi, yi, m, scratch);
 }
 
 // Per-spline sums: point-major rows of npad values (aligned runs), exp
@@ -129,8 +130,9 @@ void bw_bspline_stack_values_f32(const bw_bspline_axis *ax, const bw_bspline_axi
 }
 
 double bw_bspline_stack_sum_exp_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
-                                    long npad, const double *xi, const double *yi, long m, double *scratch) {
-  return bw_kernels()->bspline_stack_sum_exp_f32(ax, ay, coef, n, npad, xi, yi, m, scratch);
+                                    long npad, int bounded, const double *xi, const double *yi, long m,
+                                    double *scratch) {
+  return bw_kernels()->bspline_stack_sum_exp_f32(ax, ay, coef, n, npad, bounded, xi, yi, m, scratch);
 }
 
 void bw_bspline_stack_sum_exp_per_spline_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay,

@@ -63,13 +63,13 @@ typedef struct bw_kernel_table {
                                long npad, const double *xi, const double *yi, long m, double *out, long ldp,
                                long lds);
   double (*bspline_stack_sum_exp)(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
-                                  long n, long npad, const double *xi, const double *yi, long m,
+                                  long n, long npad, int bounded, const double *xi, const double *yi, long m,
                                   double *scratch);
   void (*bspline_stack_values_f32)(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
                                    long npad, const double *xi, const double *yi, long m, float *out, long ldp,
                                    long lds);
   double (*bspline_stack_sum_exp_f32)(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef,
-                                      long n, long npad, const double *xi, const double *yi, long m,
+                                      long n, long npad, int bounded, const double *xi, const double *yi, long m,
                                       double *scratch);
   // expr_ops.c: one kernel per expression op (indexed by bw_expr_op).
   const bw_xk_f64 *expr_f64;

@@ -371,6 +371,91 @@ static void test_bspline(int portable) {
   }
 }
 
+// MARK: B-spline stacks
+
+// A stack of S splines against S single splines (values, Double and Float
+// coefficients, contiguous and strided output), and its fused and
+// per-spline exp-sums against long double sums of the single splines'
+// values; the bounded form (no range pass) must give the unbounded one's
+// bits. Degree pairs with equal and unequal degrees; enough points for
+// several chunks and for pairs of points sharing a cell.
+static void test_bspline_stack(int portable) {
+  static const int degrees[][2] = {{3, 3}, {1, 2}, {5, 4}};
+  enum { S = 13, NP = 16, M = 300 };
+  double worst = 0, worstf = 0, worst_sum = 0, worst_sumf = 0, worst_per = 0;
+  for (size_t d = 0; d < sizeof degrees / sizeof degrees[0]; d++) {
+    int kx = degrees[d][0], ky = degrees[d][1];
+    double brk[6] = {0, 0.5, 1.25, 2, 3.1, 4}, inv_w[5];
+    for (int i = 0; i < 5; i++) inv_w[i] = 1.0 / (brk[i + 1] - brk[i]);
+    int32_t bucket[2] = {0, 4};
+    bw_axis breaks = {brk, inv_w, 6, 0.0, 4.0, 0, 0.0, bucket, 1, 1.0 / 4.0};
+    double tx[6 + 2 * BW_BSPLINE_MAX_DEGREE], ty[6 + 2 * BW_BSPLINE_MAX_DEGREE];
+    long nx = 0, ny = 0;
+    for (int r = 0; r < kx; r++) tx[nx++] = 0;
+    for (int r = 0; r < ky; r++) ty[ny++] = 0;
+    for (int i = 0; i < 6; i++) { tx[nx++] = brk[i]; ty[ny++] = brk[i]; }
+    for (int r = 0; r < kx; r++) tx[nx++] = 4;
+    for (int r = 0; r < ky; r++) ty[ny++] = 4;
+    bw_bspline_axis ax = {tx, nx, kx, &breaks, NULL}, ay = {ty, ny, ky, &breaks, NULL};
+    long ncx = nx - kx - 1, ncy = ny - ky - 1;
+    static double coef[10 * 10 * NP], one[10 * 10], ref[S][M], vals[M * S], strided[S * M], per[S], scratch_d[M * NP];
+    static float coeff[10 * 10 * NP], valsf[M * S];
+    for (long c = 0; c < ncx * ncy; c++)
+      for (int s = 0; s < NP; s++) {
+        coef[c * NP + s] = s < S ? uni(-3, 3) : 0;
+        coeff[c * NP + s] = (float)coef[c * NP + s];
+      }
+    double xi[M], yi[M];
+    for (int p = 0; p < M; p++) { xi[p] = uni(-0.3, 4.3); yi[p] = uni(-0.3, 4.3); }  // some clamped
+    xi[0] = 0; yi[1] = 4; xi[2] = 1.25;
+    long double total = 0, per_ref[S];
+    for (int s = 0; s < S; s++) {
+      for (long c = 0; c < ncx * ncy; c++) one[c] = coef[c * NP + s];
+      bw_bspline2d_eval(&ax, &ay, one, xi, yi, ref[s], M);
+      per_ref[s] = 0;
+      for (int p = 0; p < M; p++) { total += expl((long double)ref[s][p]); per_ref[s] += expl((long double)ref[s][p]); }
+    }
+    bw_bspline_stack_values(&ax, &ay, coef, S, NP, xi, yi, M, vals, S, 1);
+    bw_bspline_stack_values(&ax, &ay, coef, S, NP, xi, yi, M, strided, 1, M);
+    bw_bspline_stack_values_f32(&ax, &ay, coeff, S, NP, xi, yi, M, valsf, S, 1);
+    int differ = 0;
+    for (int s = 0; s < S; s++)
+      for (int p = 0; p < M; p++) {
+        differ += memcmp(&vals[p * S + s], &strided[s * M + p], sizeof(double)) != 0;
+        worst = fmax(worst, fabs(vals[p * S + s] - ref[s][p]));
+        worstf = fmax(worstf, fabs((double)valsf[p * S + s] - ref[s][p]));
+        if (portable) { fold(vals[p * S + s]); fold(valsf[p * S + s]); }
+      }
+    CHECK(differ == 0, "B-spline stack values (%d, %d): %d differ between strided and contiguous output on %s", kx, ky,
+          differ, bw_isa_name());
+    long bytes = bw_bspline_stack_sum_exp_scratch(&ax, &ay, S, NP, M);
+    double *scratch = malloc((size_t)bytes);
+    double sum = bw_bspline_stack_sum_exp(&ax, &ay, coef, S, NP, 0, xi, yi, M, scratch);
+    double sum_b = bw_bspline_stack_sum_exp(&ax, &ay, coef, S, NP, 1, xi, yi, M, scratch);
+    double sumf = bw_bspline_stack_sum_exp_f32(&ax, &ay, coeff, S, NP, 0, xi, yi, M, scratch);
+    CHECK(memcmp(&sum, &sum_b, sizeof sum) == 0, "B-spline stack sumExp bounded %.17g vs not %.17g on %s", sum_b, sum,
+          bw_isa_name());
+    worst_sum = fmax(worst_sum, (double)(fabsl(sum - total) / total));
+    worst_sumf = fmax(worst_sumf, (double)(fabsl(sumf - total) / total));
+    double xn[M];
+    memcpy(xn, xi, sizeof xn);
+    xn[M / 2] = NAN;
+    CHECK(isnan(bw_bspline_stack_sum_exp(&ax, &ay, coef, S, NP, 1, xn, yi, M, scratch)),
+          "B-spline stack sumExp with a NaN point on %s", bw_isa_name());
+    free(scratch);
+    bw_bspline_stack_sum_exp_per_spline(&ax, &ay, coef, S, NP, xi, yi, M, scratch_d, per);
+    for (int s = 0; s < S; s++) worst_per = fmax(worst_per, (double)(fabsl(per[s] - per_ref[s]) / per_ref[s]));
+    if (portable) { fold(sum); fold(sumf); }
+  }
+  CHECK(worst <= 1e-13, "B-spline stack values on %s: worst %.3g", bw_isa_name(), worst);
+  CHECK(worstf <= 3e-6, "Float B-spline stack values on %s: worst %.3g", bw_isa_name(), worstf);
+  CHECK(worst_sum <= 1e-12, "B-spline stack sumExp on %s: relative %.3g", bw_isa_name(), worst_sum);
+  CHECK(worst_sumf <= 1e-6, "Float B-spline stack sumExp on %s: relative %.3g", bw_isa_name(), worst_sumf);
+  CHECK(worst_per <= 1e-13, "B-spline stack per-spline sums on %s: relative %.3g", bw_isa_name(), worst_per);
+  printf("  B-spline stacks on %s: values %.2g (Float %.2g), sums relative %.2g (Float %.2g)\n", bw_isa_name(),
+         worst, worstf, worst_sum, worst_sumf);
+}
+
 // MARK: scipy's values (the committed fixtures, flattened by flatten_fixtures.py)
 
 static double *read_doubles(FILE *f, long n) {
@@ -488,6 +573,7 @@ int main(int argc, char **argv) {
     test_bilinear(portable);
     test_stacks(portable);
     test_bspline(portable);
+    test_bspline_stack(portable);
     if (fixtures) test_fixtures(fixtures, portable);
   }
   printf("%s: portable-path digest %016llx\n", label, (unsigned long long)digest);

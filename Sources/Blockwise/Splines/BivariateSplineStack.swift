@@ -34,6 +34,10 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
   let coef: SplineCoefficients
   /// `count` rounded up to a multiple of the vector width (4 doubles).
   let padded: Int
+  /// 1 when every coefficient has |c| <= BW_STACK_EXP_BOUND: the values,
+  /// convex combinations of coefficients, are then in exp's fast range and
+  /// the fused sums skip their range pass (the same bits).
+  let bounded: Int32
 
   /// Builds `n` splines of degree `degree` sharing the grid `x` by `y`.
   ///
@@ -64,6 +68,7 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
     let float = Element.self == Float.self
     coef = float ? SplineCoefficients(floatCount: mx * my * np) : SplineCoefficients(count: mx * my * np)
     let coef = self.coef
+    bounded = z.allSatisfy { Swift.abs($0) <= BW_STACK_EXP_BOUND } ? 1 : 0
     z.withUnsafeBufferPointer { zb in
       for i in 0..<mx {
         for j in 0..<my {
@@ -195,7 +200,7 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
     _ xi: NDArray<Element>, _ yi: NDArray<Element>, _ body: (@Sendable (Range<Int>) -> Double) throws -> R
   ) throws -> R {
     let n = count, np = padded
-    let (bx, by, coef) = (self.bx, self.by, self.coef)
+    let (bx, by, coef, bounded) = (self.bx, self.by, self.coef, self.bounded)
     return try xi.withUnsafeBufferPointer { bxp in
       try yi.withUnsafeBufferPointer { byp in
         let px = SendablePointer(bxp.baseAddress!), py = SendablePointer(byp.baseAddress!)
@@ -204,8 +209,8 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
           return withDoublePoints(UnsafePointer(px.raw), UnsafePointer(py.raw), r, extra: bytes / 8 + 1) {
             dx, dy, scratch in
             coef.isFloat
-              ? bw_bspline_stack_sum_exp_f32(bx.axis, by.axis, coef.floats, n, np, dx, dy, r.count, scratch)
-              : bw_bspline_stack_sum_exp(bx.axis, by.axis, coef.base, n, np, dx, dy, r.count, scratch)
+              ? bw_bspline_stack_sum_exp_f32(bx.axis, by.axis, coef.floats, n, np, bounded, dx, dy, r.count, scratch)
+              : bw_bspline_stack_sum_exp(bx.axis, by.axis, coef.base, n, np, bounded, dx, dy, r.count, scratch)
           }
         }
       }

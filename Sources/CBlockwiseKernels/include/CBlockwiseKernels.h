@@ -321,11 +321,15 @@ void bw_bspline_stack_values(const bw_bspline_axis *ax, const bw_bspline_axis *a
 /// Sum over s < n, p < m of exp(f_s(p)), the points taken in cell order
 /// (a stable counting sort of the m points: fixed for given points), in
 /// chunks of 64 points whose exp-sums are added pairwise. scratch holds
-/// bw_bspline_stack_sum_exp_scratch(...) bytes.
+/// bw_bspline_stack_sum_exp_scratch(...) bytes. A B-spline value is a
+/// convex combination of coefficients, so `bounded` = 1 when every
+/// coefficient has |c| <= BW_STACK_EXP_BOUND: the exp sums then skip their
+/// range pass (the same bits).
 long bw_bspline_stack_sum_exp_scratch(const bw_bspline_axis *ax, const bw_bspline_axis *ay, long n, long npad,
                                       long m);
 double bw_bspline_stack_sum_exp(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef, long n,
-                                long npad, const double *xi, const double *yi, long m, double *scratch);
+                                long npad, int bounded, const double *xi, const double *yi, long m,
+                                double *scratch);
 /// per_spline[s] = sum over p < m of exp(f_s(p)), the m terms added
 /// pairwise; scratch holds m * npad doubles.
 void bw_bspline_stack_sum_exp_per_spline(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const double *coef,
@@ -339,7 +343,8 @@ void bw_bspline_stack_values_f32(const bw_bspline_axis *ax, const bw_bspline_axi
                                  long npad, const double *xi, const double *yi, long m, float *out, long ldp,
                                  long lds);
 double bw_bspline_stack_sum_exp_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const float *coef, long n,
-                                    long npad, const double *xi, const double *yi, long m, double *scratch);
+                                    long npad, int bounded, const double *xi, const double *yi, long m,
+                                    double *scratch);
 void bw_bspline_stack_sum_exp_per_spline_f32(const bw_bspline_axis *ax, const bw_bspline_axis *ay,
                                              const float *coef, long n, long npad, const double *xi,
                                              const double *yi, long m, double *scratch, double *per_spline);

@@ -118,9 +118,11 @@ BS_WINDOWS(f32, float, bw_vf, BW_VF_LANES, vf_set1, vf_zero, vf_load, vf_load_fi
 // sum: points in cell order (bs_order), values formed a chunk of
 // BW_BSPLINE_STACK_SUM_CHUNK points at a time (two at a time where
 // neighbours in that order share a cell) and exp-summed by SUMEXP (this
-// target's k_sum_exp_f64 or k_sum_exp_f32: float lanes, double sums),
-// chunk sums added pairwise.
-#define BS_STACK_KERNELS(SFX, T, SUMEXP)                                                                        \
+// target's k_sum_exp_f64 or k_sum_exp_f32: float lanes, double sums; for
+// a `bounded` stack, whose values the coefficients bound to exp's fast
+// range, SUMEXP_BOUNDED, without the range pass), chunk sums added
+// pairwise.
+#define BS_STACK_KERNELS(SFX, T, SUMEXP, SUMEXP_BOUNDED)                                                        \
   BW_VFN void k_stack_point_##SFX(const T *coef, long ncy, long npad, long n, int kx, int ky, long px, long py, \
                                   const double *wx, const double *wy, T *o, long lds) {                        \
     const T *base = coef + (px * ncy + py) * npad;                                                              \
@@ -157,8 +159,8 @@ BS_WINDOWS(f32, float, bw_vf, BW_VF_LANES, vf_set1, vf_zero, vf_load, vf_load_fi
   }                                                                                                             \
                                                                                                                 \
   static double k_bspline_sum_exp_##SFX(const bw_bspline_axis *ax, const bw_bspline_axis *ay, const T *coef,   \
-                                        long n, long npad, const double *xi, const double *yi, long m,          \
-                                        double *scratch) {                                                      \
+                                        long n, long npad, int bounded, const double *xi, const double *yi,     \
+                                        long m, double *scratch) {                                              \
     int by_cell;                                                                                                \
     long buckets = bs_buckets(ax, ay, m, &by_cell);                                                             \
     int32_t *key = (int32_t *)scratch, *count = key + m;                                                        \
@@ -209,13 +211,15 @@ BS_WINDOWS(f32, float, bw_vf, BW_VF_LANES, vf_set1, vf_zero, vf_load, vf_load_fi
           k_window_##SFX##_1(base, ncy * npad, npad, kx, ky, n, w, o, 0);                                       \
         }                                                                                                       \
       }                                                                                                         \
-      bw_chunk_sums_add(&sums, SUMEXP(vals, len * n, 0.0));                                                     \
+      bw_chunk_sums_add(&sums, bounded ? SUMEXP_BOUNDED(vals, len * n) : SUMEXP(vals, len * n, 0.0));           \
     }                                                                                                           \
     return bw_chunk_sums_total(&sums);                                                                          \
   }
 
-BS_STACK_KERNELS(f64, double, k_sum_exp_f64)
-BS_STACK_KERNELS(f32, float, k_sum_exp_f32)
+// The Float sum has no range pass to skip (vf_exp checks per vector).
+#define k_sum_exp_f32_bounded(x, n) k_sum_exp_f32(x, n, 0.0)
+BS_STACK_KERNELS(f64, double, k_sum_exp_f64, k_sum_exp_f64_bounded)
+BS_STACK_KERNELS(f32, float, k_sum_exp_f32, k_sum_exp_f32_bounded)
 
 // The table's names for them.
 #define k_bspline_stack_values k_bspline_values_f64

@@ -43,15 +43,17 @@ __attribute__((noinline)) static bw_vd k_sum_exp_checked(const double *x, long n
 
 /// sum of exp(x[i] - shift): one vector accumulator (an add per exp is far
 /// from the add latency), chunks of BW_EXP_CHUNK checked for exp's fast
-/// range once, the rest masked (masked-off lanes read as -inf and add
-/// exp(-inf) = 0).
-static double k_sum_exp_f64(const double *x, long n, double shift) {
+/// range once (`check`, a constant per instance: 0 where the caller knows
+/// every x[i] - shift is in it), the rest masked (masked-off lanes read as
+/// -inf and add exp(-inf) = 0).
+BW_VFN double k_sum_exp_f64_impl(const double *x, long n, double shift, const int check) {
   bw_vd sh = vd_set1(shift);
   bw_vd acc = vd_zero();
   long i = 0;
   for (; i + BW_EXP_CHUNK <= n; i += BW_EXP_CHUNK) {
-    // The same accumulator and order on both branches.
-    if (__builtin_expect(vd_chunk_in_range(x + i, BW_EXP_CHUNK, sh), 1)) {
+    // The same accumulator and order on both branches (and without the
+    // check: the same bits as with it, for arguments in range).
+    if (!check || __builtin_expect(vd_chunk_in_range(x + i, BW_EXP_CHUNK, sh), 1)) {
       for (long k = i; k < i + BW_EXP_CHUNK; k += BW_VD_LANES)
         acc = vd_add(acc, vd_exp_core(vd_sub(vd_load(x + k), sh)));
     } else {
@@ -64,6 +66,10 @@ static double k_sum_exp_f64(const double *x, long n, double shift) {
   }
   return vd_reduce_add(acc);
 }
+static double k_sum_exp_f64(const double *x, long n, double shift) { return k_sum_exp_f64_impl(x, n, shift, 1); }
+/// The same with every x[i] known to satisfy |x[i]| <= BW_EXP_FAST (a
+/// bounded spline stack's values): no range pass over the data.
+static double k_sum_exp_f64_bounded(const double *x, long n) { return k_sum_exp_f64_impl(x, n, 0.0, 0); }
 
 /// Float inputs: exp(x - shift) in float lanes (vf_exp; the shift is
 /// rounded to float and subtracted in float), each vector of results
