@@ -371,6 +371,136 @@ static void test_bspline(int portable) {
   }
 }
 
+// MARK: arithmetic, conversions and axis reductions
+
+// Each result of the binary kernel is one IEEE operation (bit-exact against
+// C), conversions are C's casts, the row folds add (or compare) one row at
+// a time in order (bit-exact against the naive loop), and their exp sums
+// are within the exp kernels' bound; shapes cover lengths below, at and
+// past the vector widths, with every broadcast form and padded rows.
+static double op_apply(int op, double a, double b) {
+  volatile double r = op == BW_OP_ADD ? a + b : op == BW_OP_SUBTRACT ? a - b : op == BW_OP_MULTIPLY ? a * b : a / b;
+  return r;
+}
+static float op_applyf(int op, float a, float b) {
+  volatile float r = op == BW_OP_ADD ? a + b : op == BW_OP_SUBTRACT ? a - b : op == BW_OP_MULTIPLY ? a * b : a / b;
+  return r;
+}
+
+static void test_arrays(int portable) {
+  enum { R = 37, C = 23, LD = 29 };
+  static double a[R * LD], b[R * LD], y[R * LD], acc[C], want[C];
+  static float af[R * LD], bf[R * LD], yf[R * LD];
+  for (int i = 0; i < R * LD; i++) {
+    a[i] = uni(-4, 4); b[i] = uni(0.5, 3); af[i] = (float)a[i]; bf[i] = (float)b[i];
+  }
+  // (a_rs, a_cs, b_rs, b_cs): same shape, scalar, row and column broadcasts.
+  static const long forms[4][4] = {{LD, 1, LD, 1}, {LD, 1, 0, 0}, {LD, 1, 0, 1}, {LD, 1, 1, 0}};
+  static const long shapes[][2] = {{1, 1}, {3, 5}, {17, 23}, {37, 7}, {2, 16}};
+  int bad = 0, badf = 0, cases = 0;
+  for (int op = BW_OP_ADD; op <= BW_OP_DIVIDE; op++)
+    for (int f = 0; f < 4; f++)
+      for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+        long rows = shapes[sh][0], cols = shapes[sh][1];
+        for (int i = 0; i < R * LD; i++) { y[i] = -99; yf[i] = -99; }
+        bw_binary2d_f64(op, a, forms[f][0], forms[f][1], b, forms[f][2], forms[f][3], y, LD, rows, cols);
+        bw_binary2d_f32(op, af, forms[f][0], forms[f][1], bf, forms[f][2], forms[f][3], yf, LD, rows, cols);
+        for (long i = 0; i < rows; i++)
+          for (long j = 0; j < LD; j++) {
+            double w = j < cols ? op_apply(op, a[i * forms[f][0] + j * forms[f][1]], b[i * forms[f][2] + j * forms[f][3]]) : -99;
+            float wf = j < cols ? op_applyf(op, af[i * forms[f][0] + j * forms[f][1]], bf[i * forms[f][2] + j * forms[f][3]]) : -99;
+            bad += memcmp(&w, &y[i * LD + j], sizeof w) != 0;
+            badf += memcmp(&wf, &yf[i * LD + j], sizeof wf) != 0;
+            if (portable && j < cols) { fold(y[i * LD + j]); fold(yf[i * LD + j]); }
+          }
+        cases++;
+      }
+  CHECK(bad == 0 && badf == 0, "binary arithmetic on %s: %d Double and %d Float results differ from C (%d cases)",
+        bw_isa_name(), bad, badf, cases);
+  CHECK(bw_binary2d_f64(7, a, 1, 1, b, 1, 1, y, 1, 1, 1) == -1, "binary arithmetic: an unknown op is refused");
+
+  // Conversions, with values past Float's range, infinities and NaN.
+  enum { N = 1000 };
+  static double d[N], back[N];
+  static float fl[N], fw[N];
+  for (int i = 0; i < N; i++) d[i] = uni(-1, 1) * exp2(uni(-160, 140));
+  d[3] = INFINITY; d[4] = -INFINITY; d[5] = NAN; d[6] = -0.0; d[7] = 0x1p-149 * 0.75;
+  bw_narrow_f64(d, fl, N);
+  bw_widen_f32(fl, back, N);
+  int badc = 0;
+  for (int i = 0; i < N; i++) {
+    float wf = (float)d[i];
+    double wd = (double)fl[i];
+    badc += isnan(d[i]) ? !(isnan(fl[i]) && isnan(back[i])) : (memcmp(&wf, &fl[i], sizeof wf) || memcmp(&wd, &back[i], sizeof wd));
+    if (portable) fold(back[i]);
+  }
+  CHECK(badc == 0, "Double <-> Float conversions on %s: %d differ from C's casts", bw_isa_name(), badc);
+
+  // Row folds along a strided axis (acc starts from earlier values).
+  static const long col_counts[] = {1, 3, 4, 8, 17, 23};
+  int bad_rows = 0;
+  double worst_exp = 0, worst_expf = 0;
+  for (size_t cc = 0; cc < sizeof col_counts / sizeof col_counts[0]; cc++) {
+    long cols = col_counts[cc];
+    static double shift[C];
+    for (long j = 0; j < cols; j++) shift[j] = uni(-1, 1);
+    // sum, Double and Float input
+    for (int t = 0; t < 2; t++) {
+      for (long j = 0; j < cols; j++) acc[j] = want[j] = uni(-1, 1);
+      if (t == 0) bw_rows_sum_f64(a, R, LD, cols, acc); else bw_rows_sum_f32(af, R, LD, cols, acc);
+      for (long r = 0; r < R; r++)
+        for (long j = 0; j < cols; j++) want[j] += t == 0 ? a[r * LD + j] : (double)af[r * LD + j];
+      for (long j = 0; j < cols; j++) bad_rows += memcmp(&acc[j], &want[j], sizeof(double)) != 0;
+    }
+    // max / min, with a NaN in the last column
+    a[5 * LD + cols - 1] = NAN; af[5 * LD + cols - 1] = NAN;
+    for (int t = 0; t < 4; t++) {
+      for (long j = 0; j < cols; j++) acc[j] = want[j] = t < 2 ? -1e300 : 1e300;
+      switch (t) {
+        case 0: bw_rows_max_f64(a, R, LD, cols, acc); break;
+        case 1: bw_rows_max_f32(af, R, LD, cols, acc); break;
+        case 2: bw_rows_min_f64(a, R, LD, cols, acc); break;
+        default: bw_rows_min_f32(af, R, LD, cols, acc); break;
+      }
+      for (long j = 0; j < cols; j++) {
+        for (long r = 0; r < R; r++) {
+          double v = (t & 1) ? (double)af[r * LD + j] : a[r * LD + j];
+          if (isnan(v) || isnan(want[j])) want[j] = NAN;
+          else if (t < 2 ? v > want[j] : v < want[j]) want[j] = v;
+        }
+        bad_rows += isnan(want[j]) ? !isnan(acc[j]) : memcmp(&acc[j], &want[j], sizeof(double)) != 0;
+      }
+    }
+    a[5 * LD + cols - 1] = 0.5; af[5 * LD + cols - 1] = 0.5f;
+    // exp sums, with and without a shift
+    for (int t = 0; t < 4; t++) {
+      const double *sh = (t & 2) ? shift : NULL;
+      long double ref[C];
+      for (long j = 0; j < cols; j++) { acc[j] = 1.0; ref[j] = 1.0L; }
+      if (t & 1) bw_rows_sum_exp_f32(af, R, LD, cols, sh, acc); else bw_rows_sum_exp_f64(a, R, LD, cols, sh, acc);
+      for (long r = 0; r < R; r++)
+        for (long j = 0; j < cols; j++)
+          ref[j] += expl((long double)((t & 1) ? (double)af[r * LD + j] : a[r * LD + j]) - (sh ? sh[j] : 0));
+      for (long j = 0; j < cols; j++) {
+        double e = (double)(fabsl(acc[j] - ref[j]) / ref[j]);
+        if (t & 1) worst_expf = fmax(worst_expf, e); else worst_exp = fmax(worst_exp, e);
+        if (portable) fold(acc[j]);
+      }
+    }
+  }
+  CHECK(bad_rows == 0, "row folds (sum, max, min) on %s: %d results differ from the naive loops", bw_isa_name(), bad_rows);
+  CHECK(worst_exp <= 1e-14, "row exp sums on %s: worst relative %.3g", bw_isa_name(), worst_exp);
+  CHECK(worst_expf <= 1e-6, "Float row exp sums on %s: worst relative %.3g", bw_isa_name(), worst_expf);
+  // Float sum of exp (float lanes, double sums) against long double.
+  long double ref = 0;
+  for (int i = 0; i < R * LD; i++) ref += expl((long double)af[i] - 0.25L);
+  double sf = bw_sum_exp_f32(af, R * LD, 0.25);
+  CHECK(fabsl(sf - ref) <= 1e-6 * ref, "Float sumExp on %s: relative %.3g", bw_isa_name(), (double)(fabsl(sf - ref) / ref));
+  if (portable) fold(sf);
+  printf("  arithmetic, conversions, row folds on %s: %d binary cases exact; row exp sums relative %.2g (Float %.2g)\n",
+         bw_isa_name(), cases, worst_exp, worst_expf);
+}
+
 // MARK: B-spline stacks
 
 // A stack of S splines against S single splines (values, Double and Float
@@ -574,6 +704,7 @@ int main(int argc, char **argv) {
     test_stacks(portable);
     test_bspline(portable);
     test_bspline_stack(portable);
+    test_arrays(portable);
     if (fixtures) test_fixtures(fixtures, portable);
   }
   printf("%s: portable-path digest %016llx\n", label, (unsigned long long)digest);
