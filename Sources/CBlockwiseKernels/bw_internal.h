@@ -283,8 +283,7 @@ BW_INLINE void bs_basis_in_cell(const bw_bspline_axis *a, double x, long c, doub
 
 BW_INLINE long bs_basis_impl(const bw_bspline_axis *a, double x, double *h, const int k, const int fused) {
   const bw_axis *br = a->breaks;
-  if (x < br->lo) x = br->lo;
-  if (x > br->hi) x = br->hi;
+  x = bw_clamp(x, br->lo, br->hi);
   long c = bw_cell(br, x);
   bs_basis_in_cell(a, x, c, h, k, fused);
   return c;
@@ -304,12 +303,10 @@ BW_INLINE long bs_key(const bw_bspline_axis *ax, const bw_bspline_axis *ay, doub
   if (x != x || y != y) return nan_key;
   if (by_cell < 0) return 0;
   const bw_axis *bx = ax->breaks;
-  double cx = x < bx->lo ? bx->lo : (x > bx->hi ? bx->hi : x);
-  long i = bw_cell(bx, cx);
+  long i = bw_cell(bx, bw_clamp(x, bx->lo, bx->hi));
   if (!by_cell) return i;
   const bw_axis *byy = ay->breaks;
-  double cy = y < byy->lo ? byy->lo : (y > byy->hi ? byy->hi : y);
-  return i * ncy + bw_cell(byy, cy);
+  return i * ncy + bw_cell(byy, bw_clamp(y, byy->lo, byy->hi));
 }
 
 // The leaf's points in order: a stable counting sort by key (NaN points

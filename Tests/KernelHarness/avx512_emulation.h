@@ -56,36 +56,27 @@ BW_EMU void bw_emu_mm512_mask_storeu_ps(void *p, simde__mmask16 k, simde__m512 a
     if ((k >> i) & 1) ((float *)p)[i] = v[i];
 }
 
-// Conversions in the current rounding mode (to nearest, even on ties); an
-// out-of-range or NaN argument gives the "integer indefinite" value.
-BW_EMU simde__m512i bw_emu_mm512_cvtpd_epi64(simde__m512d a) {
-  double v[8];
-  int64_t r[8];
-  simde_mm512_storeu_pd(v, a);
-  for (int i = 0; i < 8; i++) r[i] = fabs(v[i]) < 0x1p63 ? (int64_t)nearbyint(v[i]) : INT64_MIN;
-  return simde_mm512_loadu_si512(r);
-}
-BW_EMU simde__m512i bw_emu_mm512_cvtps_epi32(simde__m512 a) {
-  float v[16];
-  int32_t r[16];
-  simde_mm512_storeu_ps(v, a);
-  for (int i = 0; i < 16; i++) r[i] = fabsf(v[i]) < 0x1p31f ? (int32_t)nearbyintf(v[i]) : INT32_MIN;
-  return simde_mm512_loadu_si512(r);
-}
-BW_EMU simde__m256 bw_emu_mm512_cvtpd_ps(simde__m512d a) {
-  double v[8];
-  float r[8];
-  simde_mm512_storeu_pd(v, a);
-  for (int i = 0; i < 8; i++) r[i] = (float)v[i];
-  return simde_mm256_loadu_ps(r);
-}
-BW_EMU simde__m512d bw_emu_mm512_cvtps_pd(simde__m256 a) {
-  float v[8];
-  double r[8];
-  simde_mm256_storeu_ps(v, a);
-  for (int i = 0; i < 8; i++) r[i] = v[i];
-  return simde_mm512_loadu_pd(r);
-}
+// Conversions lane by lane, in the current rounding mode (to nearest, even
+// on ties); an out-of-range or NaN argument to an integer conversion gives
+// the "integer indefinite" value.
+#define BW_EMU_CONVERT(NAME, VOUT, VIN, TOUT, TIN, N, STORE_IN, LOAD_OUT, LANE) \
+  BW_EMU VOUT NAME(VIN a) {                                                    \
+    TIN v[N];                                                                  \
+    TOUT r[N];                                                                 \
+    STORE_IN(v, a);                                                            \
+    for (int i = 0; i < N; i++) r[i] = LANE(v[i]);                             \
+    return LOAD_OUT(r);                                                        \
+  }
+#define BW_EMU_I64(x) (fabs(x) < 0x1p63 ? (int64_t)nearbyint(x) : INT64_MIN)
+#define BW_EMU_I32(x) (fabsf(x) < 0x1p31f ? (int32_t)nearbyintf(x) : INT32_MIN)
+BW_EMU_CONVERT(bw_emu_mm512_cvtpd_epi64, simde__m512i, simde__m512d, int64_t, double, 8, simde_mm512_storeu_pd,
+               simde_mm512_loadu_si512, BW_EMU_I64)
+BW_EMU_CONVERT(bw_emu_mm512_cvtps_epi32, simde__m512i, simde__m512, int32_t, float, 16, simde_mm512_storeu_ps,
+               simde_mm512_loadu_si512, BW_EMU_I32)
+BW_EMU_CONVERT(bw_emu_mm512_cvtpd_ps, simde__m256, simde__m512d, float, double, 8, simde_mm512_storeu_pd,
+               simde_mm256_loadu_ps, (float))
+BW_EMU_CONVERT(bw_emu_mm512_cvtps_pd, simde__m512d, simde__m256, double, float, 8, simde_mm256_storeu_ps,
+               simde_mm512_loadu_pd, (double))
 
 #define _mm512_maskz_loadu_pd bw_emu_mm512_maskz_loadu_pd
 #define _mm512_maskz_loadu_ps bw_emu_mm512_maskz_loadu_ps

@@ -34,9 +34,10 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
   let coef: SplineCoefficients
   /// `count` rounded up to a multiple of the vector width (4 doubles).
   let padded: Int
-  /// 1 when every coefficient has |c| <= BW_STACK_EXP_BOUND: the values,
-  /// convex combinations of coefficients, are then in exp's fast range and
-  /// the fused sums skip their range pass (the same bits).
+  /// 1 when every coefficient has |c| <= BW_STACK_EXP_BOUND (Float:
+  /// BW_STACK_EXP_BOUND_F32, as the bilinear stacks): the values, convex
+  /// combinations of coefficients, are then in exp's fast range and the
+  /// fused sums may skip their range pass (the same bits).
   let bounded: Int32
 
   /// Builds `n` splines of degree `degree` sharing the grid `x` by `y`.
@@ -68,7 +69,8 @@ public struct BivariateSplineStack<Element: NDArrayScalar>: Sendable {
     let float = Element.self == Float.self
     coef = float ? SplineCoefficients(floatCount: mx * my * np) : SplineCoefficients(count: mx * my * np)
     let coef = self.coef
-    bounded = z.allSatisfy { Swift.abs($0) <= BW_STACK_EXP_BOUND } ? 1 : 0
+    let bound = float ? BW_STACK_EXP_BOUND_F32 : BW_STACK_EXP_BOUND
+    bounded = z.allSatisfy { Swift.abs($0) <= bound } ? 1 : 0
     z.withUnsafeBufferPointer { zb in
       for i in 0..<mx {
         for j in 0..<my {
