@@ -64,3 +64,37 @@ def test_dask_w1_example_matches_one_process():
                           "--repeats", "1"], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "same bits: True" in out.stdout
+
+
+def test_stack_is_scattered_once_per_client(rng):
+    x = np.arange(20.0)
+    stack = blockwise.BilinearSplineStack(x, x, rng.uniform(-1, 1, (5, 20, 20)))
+    other = blockwise.RectBivariateSplineStack(x, x, rng.uniform(-1, 1, (5, 20, 20)))
+    xi, yi = rng.uniform(0, 19, (2, 8192 * 3 + 5))
+    dxi, dyi = da.from_array(xi, chunks=8192), da.from_array(yi, chunks=8192)
+    with pytest.raises(ValueError, match="scatter=True: expected a distributed Client"):
+        bd.stack_sum_exp(stack, dxi, dyi, scatter=True)
+    with pytest.raises(ValueError, match="scatter: expected None, True or False, got 'yes'"):
+        bd.stack_sum_exp(stack, dxi, dyi, scatter="yes")
+    before = dict(bd._scattered)
+    for round_ in range(2):  # a second client scatters again
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+            for s in (stack, other, stack):
+                g = bd.stack_sum_exp(s, dxi, dyi)
+                assert g.compute() == s.sum_exp(xi, yi)
+            mine = {k: f for k, f in bd._scattered.items() if f.client is client}
+            assert len(mine) == 2  # one Future per stack, reused by the third graph
+            # Each stack is on both workers, and a graph refers to it (its
+            # key is not among the graph's own keys: the stack is not in it).
+            assert all(len(client.who_has([f])[f.key]) == 2 for f in mine.values())
+            assert not any(f.key in dict(bd.stack_sum_exp(s, dxi, dyi).dask) for s in (stack, other)
+                           for f in mine.values())
+            # By value: the stack is a key of the graph; the same bits.
+            g = bd.stack_sum_exp(stack, dxi, dyi, scatter=False)
+            assert sum(str(k).startswith("BilinearSplineStack-") for k in dict(g.dask)) == 1
+            assert g.compute() == stack.sum_exp(xi, yi)
+            assert g.compute(scheduler="sync") == stack.sum_exp(xi, yi)
+    assert len(bd._scattered) <= bd._SCATTERED_KEPT
+    bd._scattered.clear()
+    bd._scattered.update(before)
