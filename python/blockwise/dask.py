@@ -22,6 +22,7 @@ graphs refer to it; with the local schedulers it is shared by reference.
 """
 import collections
 import ctypes
+import sys
 import threading
 
 import numpy as np
@@ -133,8 +134,6 @@ _scattered_lock = threading.Lock()
 def _distributed_client():
     """The distributed Client a `.compute()` would use now, or None (no
     distributed, or no Client made)."""
-    import sys
-
     if "distributed" not in sys.modules:
         return None
     try:
