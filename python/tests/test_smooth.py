@@ -133,3 +133,16 @@ def test_stack_releases_the_gil(rng):
     done.set()
     t.join()
     assert sum(start < tick < end for tick in ticks) >= 3, "no Python ran during the call"
+
+
+def test_w1_cubic_example_agrees_with_scipy():
+    import os
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, os.path.join(here, "..", "examples", "w1_cubic_scipy.py"), "--points",
+                          "20000", "--splines", "7", "--repeats", "1"], capture_output=True, text=True, timeout=300)
+    # The example exits non-zero when the float64 total is not within 1e-12 of scipy's.
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "x scipy" in out.stdout
