@@ -20,15 +20,15 @@ graphs refer to it; with the local schedulers it is shared by reference.
     x = da.from_array(big, chunks=4096 * 256)
     bd.sum_exp(x).compute()
 """
-import collections
 import ctypes
+import functools
 import sys
-import threading
 
 import numpy as np
 
 from . import _lib
 from ._arrays import contiguous, float_dtype
+from ._kept import Kept
 
 _SUM_EXP = _lib.REDUCTIONS["sum_exp"]
 _LSE = _lib.REDUCTIONS["logsumexp"]
@@ -99,8 +99,6 @@ def _aggregate_states(parts, axis, keepdims, code):
 
 
 def _reduction(x, code, states_given=False):
-    import functools
-
     import dask.array as da
 
     # A chunk's state is the 1-D array of its leaf partials (dask's shape
@@ -127,8 +125,7 @@ def logsumexp(x):
 # the stack's digest) -> its Future. Holding the Future keeps the stack on
 # the workers, so the entries are few (a stack is about a megabyte).
 _SCATTERED_KEPT = 4
-_scattered = collections.OrderedDict()
-_scattered_lock = threading.Lock()
+_scattered = Kept(_SCATTERED_KEPT)
 
 
 def _distributed_client():
@@ -150,18 +147,8 @@ def _scattered_stack(stack, client):
     the stack's bytes from the client through the scheduler to one worker
     and on to the others with every compute."""
     key = (id(client), stack._digest())
-    with _scattered_lock:
-        f = _scattered.get(key)
-        if f is not None and f.client is client and f.status == "finished":
-            _scattered.move_to_end(key)
-            return f
-    f = client.scatter(stack, broadcast=True, hash=True)
-    with _scattered_lock:
-        _scattered[key] = f
-        _scattered.move_to_end(key)
-        while len(_scattered) > _SCATTERED_KEPT:
-            _scattered.popitem(last=False)
-    return f
+    f = _scattered.recent(key, lambda f: f.client is client and f.status == "finished")
+    return f if f is not None else _scattered.keep_value(key, client.scatter(stack, broadcast=True, hash=True))
 
 
 def _stack_points_partials(px, py, st, leaf):

@@ -1,13 +1,12 @@
 """Bilinear splines and stacks of them, in scipy's terms."""
-import collections
 import ctypes
 import hashlib
-import threading
 
 import numpy as np
 
 from . import _lib
 from ._arrays import contiguous, float_dtype, output
+from ._kept import Kept
 
 
 def _points(spline_dtype, xi, yi, broadcast=True):
@@ -75,23 +74,16 @@ class _Handle:
 
 # Objects restored by unpickling in this process, most recent last.
 _RESTORED_KEPT = 4
-_restored = collections.OrderedDict()
-_restored_lock = threading.Lock()
+_restored = Kept(_RESTORED_KEPT)
 
 
 def _restore(cls, inputs, digest):
     key = (cls, digest)
-    with _restored_lock:
-        obj = _restored.get(key)
-        if obj is not None:
-            _restored.move_to_end(key)
-            return obj
-    obj = cls(*inputs)
-    obj._digest_value = digest
-    with _restored_lock:
-        _restored[key] = obj
-        while len(_restored) > _RESTORED_KEPT:
-            _restored.popitem(last=False)
+    obj = _restored.recent(key)
+    if obj is None:
+        obj = cls(*inputs)
+        obj._digest_value = digest
+        _restored.keep_value(key, obj)
     return obj
 
 
